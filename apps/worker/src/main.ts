@@ -1,0 +1,1 @@
+import { x } from "@jobq/queue-core"; console.log(x);
