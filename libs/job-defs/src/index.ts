@@ -1,1 +1,22 @@
-export const x = 1;
+export { defineJob, payloadJsonSchema, DEFAULT_JOB_DEFAULTS } from './lib/contract';
+export type {
+  AnyJobContract,
+  BackoffPolicy,
+  HandlerResultOf,
+  JobContract,
+  JobContractInput,
+  JobDefaults,
+  ParsedPayloadOf,
+  PayloadOf,
+  ResultOf,
+} from './lib/contract';
+export { QUEUE, QUEUES_BY_PRIORITY } from './lib/queues';
+export type { CatalogueQueue } from './lib/queues';
+export { sendEmail } from './lib/jobs/send-email';
+export { deliverWebhook } from './lib/jobs/deliver-webhook';
+export { generateReport, REPORT_TYPES } from './lib/jobs/generate-report';
+export { exportDataset } from './lib/jobs/export-dataset';
+export { catalogue, catalogueList, findContract } from './lib/catalogue';
+export { signWebhook, verifyWebhook, WEBHOOK_SIGNATURE_HEADER } from './lib/webhook-signature';
+/** The schema library contracts are written in, re-exported so services use the same copy. */
+export { z } from 'zod';

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { ConfigError } from './errors';
+
+/** Validated connection settings shared by producers, workers and the inspector. */
+export interface QueueConfig {
+  /** `redis://[user:pass@]host:port[/db]` or `rediss://...`. */
+  readonly redisUrl: string;
+  /**
+   * Key prefix for every key (bee-queue's and ours).
+   * @defaultValue 'jobq'
+   */
+  readonly prefix: string;
+  /**
+   * How long to wait for Redis before giving up with `RedisUnavailableError`.
+   * @defaultValue 5000
+   */
+  readonly connectTimeoutMs: number;
+}
+
+const schema = z.object({
+  redisUrl: z
+    .string({ message: 'is required' })
+    .refine((v) => {
+      try {
+        const u = new URL(v);
+        return (u.protocol === 'redis:' || u.protocol === 'rediss:') && u.hostname !== '';
+      } catch {
+        return false;
+      }
+    }, 'must be a URL like redis://host:6379 or rediss://host:6379')
+    .refine((v) => {
+      try {
+        const u = new URL(v);
+        const db = u.pathname.replace(/^\//, '');
+        return (u.port === '' || /^\d+$/.test(u.port)) && (db === '' || /^\d+$/.test(db));
+      } catch {
+        return false;
+      }
+    }, 'has a bad port or database number'),
+  prefix: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,50}$/, 'must be 1-50 letters, digits, "_", "." or "-"')
+    .default('jobq'),
+  connectTimeoutMs: z.number().int().min(100).max(120_000).default(5_000),
+});
+
+/** What {@link parseQueueConfig} accepts. */
+export type QueueConfigInput = z.input<typeof schema>;
+
+/**
+ * Validates connection settings once, at the edge. Throws `ConfigError` naming
+ * every bad field (a bad URL is an error here, never a hang later).
+ */
+export function parseQueueConfig(input: QueueConfigInput): QueueConfig {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    const detail = parsed.error.issues.map((i) => `${i.path.join('.') || '(config)'} ${i.message}`).join('; ');
+    throw new ConfigError(`Invalid queue configuration: ${detail}`);
+  }
+  return Object.freeze(parsed.data);
+}

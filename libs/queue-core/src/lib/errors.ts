@@ -1,0 +1,161 @@
+/** Stable codes of every error queue-core throws. */
+export type QueueErrorCode =
+  | 'JOBQ_CONFIG_INVALID'
+  | 'JOBQ_REDIS_UNAVAILABLE'
+  | 'JOBQ_PAYLOAD_INVALID'
+  | 'JOBQ_RESULT_INVALID'
+  | 'JOBQ_JOB_NOT_FOUND'
+  | 'JOBQ_JOB_FAILED'
+  | 'JOBQ_JOB_TIMEOUT'
+  | 'JOBQ_RESULT_TIMEOUT'
+  | 'JOBQ_JOB_STALLED'
+  | 'JOBQ_UNKNOWN_JOB'
+  | 'JOBQ_INVALID_ARGUMENT'
+  | 'JOBQ_CLOSED';
+
+/** One field that failed validation: a dotted path and what was wrong with it. */
+export interface FieldIssue {
+  /** Dotted path of the field (`to`, `items.2.sku`); empty for the value itself. */
+  readonly path: string;
+  /** What was wrong, in words. */
+  readonly message: string;
+}
+
+/** Base class of every queue-core error: carries a stable `code`. */
+export class QueueError extends Error {
+  /** Stable, machine-readable code; safe to switch on. */
+  readonly code: QueueErrorCode;
+
+  constructor(code: QueueErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** The configuration given to queue-core is not valid; the message names each bad field. */
+export class ConfigError extends QueueError {
+  constructor(message: string) {
+    super('JOBQ_CONFIG_INVALID', message);
+  }
+}
+
+/** Redis did not answer in time. */
+export class RedisUnavailableError extends QueueError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('JOBQ_REDIS_UNAVAILABLE', message, options);
+  }
+}
+
+function describeIssues(issues: readonly FieldIssue[]): string {
+  return issues.map((i) => `${i.path || '(value)'}: ${i.message}`).join('; ');
+}
+
+/**
+ * A payload did not match its contract. Thrown by `enqueue` before anything is
+ * written, and recorded as the failure of a job a worker received with a bad payload.
+ */
+export class PayloadValidationError extends QueueError {
+  /** Every bad field. */
+  readonly issues: readonly FieldIssue[];
+  /** The job the payload was meant for. */
+  readonly jobName: string;
+
+  constructor(jobName: string, issues: readonly FieldIssue[]) {
+    super('JOBQ_PAYLOAD_INVALID', `Invalid payload for job "${jobName}": ${describeIssues(issues)}`);
+    this.issues = issues;
+    this.jobName = jobName;
+  }
+}
+
+/** A handler returned a value that does not match its contract's result schema. */
+export class ResultValidationError extends QueueError {
+  /** Every bad field. */
+  readonly issues: readonly FieldIssue[];
+
+  constructor(jobName: string, issues: readonly FieldIssue[]) {
+    super('JOBQ_RESULT_INVALID', `Handler of job "${jobName}" returned an invalid result: ${describeIssues(issues)}`);
+    this.issues = issues;
+  }
+}
+
+/** No job with that id exists (never did, or its retention ran out). */
+export class JobNotFoundError extends QueueError {
+  constructor(queue: string, id: string) {
+    super('JOBQ_JOB_NOT_FOUND', `Job "${id}" was not found on queue "${queue}" (it may have expired after its retention period).`);
+  }
+}
+
+/** The job ended failed; `result()` rejects with this. */
+export class JobFailedError extends QueueError {
+  /** Id of the job. */
+  readonly jobId: string;
+  /** Code of the error the job failed with, when it had one. */
+  readonly failureCode: string | undefined;
+  /** Stack trace recorded by the worker. */
+  readonly remoteStack: string | undefined;
+
+  constructor(jobId: string, message: string, failureCode?: string, remoteStack?: string) {
+    super('JOBQ_JOB_FAILED', `Job "${jobId}" failed: ${message}`);
+    this.jobId = jobId;
+    this.failureCode = failureCode;
+    this.remoteStack = remoteStack;
+  }
+}
+
+/** An attempt ran longer than its timeout; the handler's AbortSignal fired. */
+export class JobTimeoutError extends QueueError {
+  constructor(jobName: string, timeoutMs: number) {
+    super('JOBQ_JOB_TIMEOUT', `Job "${jobName}" timed out after ${timeoutMs} ms; the handler was told through its AbortSignal.`);
+  }
+}
+
+/** `result({ timeoutMs })` gave up waiting; the job itself goes on. */
+export class ResultTimeoutError extends QueueError {
+  constructor(jobId: string, timeoutMs: number) {
+    super('JOBQ_RESULT_TIMEOUT', `Job "${jobId}" did not finish within ${timeoutMs} ms; it is still queued or running.`);
+  }
+}
+
+/** The job killed or lost its worker more times than the stall limit allows. */
+export class JobStalledError extends QueueError {
+  constructor(jobId: string, stalls: number) {
+    super('JOBQ_JOB_STALLED', `Job "${jobId}" was abandoned by its worker ${stalls} times (worker crash or kill); it was failed instead of retried again.`);
+  }
+}
+
+/** A worker received a job whose name has no handler bound. */
+export class UnknownJobError extends QueueError {
+  constructor(queue: string, name: string) {
+    super('JOBQ_UNKNOWN_JOB', `No handler is bound for job "${name}" on queue "${queue}"; bind one with handle(contract, fn).`);
+  }
+}
+
+/** A caller passed an argument that cannot be used (bad id, page, state...). */
+export class InvalidArgumentError extends QueueError {
+  constructor(message: string) {
+    super('JOBQ_INVALID_ARGUMENT', message);
+  }
+}
+
+/** The client or worker was already closed. */
+export class ClosedError extends QueueError {
+  constructor(what: string) {
+    super('JOBQ_CLOSED', `${what} is closed.`);
+  }
+}
+
+/**
+ * Throw this from a handler to fail the job at once, without using its retries
+ * (e.g. a webhook receiver answered 4xx).
+ */
+export class UnrecoverableError extends Error {
+  /** Stable code stored with the failure. */
+  readonly code: string;
+
+  constructor(message: string, code = 'JOBQ_UNRECOVERABLE') {
+    super(message);
+    this.name = 'UnrecoverableError';
+    this.code = code;
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * The Redis key layout. bee-queue owns `<prefix>:<queue>:{id,jobs,waiting,active,
+ * succeeded,failed,delayed,stalling,stallBlock,events,earlierDelayed}`; every key
+ * of ours lives under `:x:` so the two never collide and bee-queue tools (Arena)
+ * still read the queue.
+ */
+
+/** Job states a queue holds. */
+export const JOB_STATES = ['waiting', 'active', 'delayed', 'succeeded', 'failed'] as const;
+/** A job state. */
+export type JobState = (typeof JOB_STATES)[number];
+/** The states with an ordered history index of our own. */
+export type FinishedState = 'succeeded' | 'failed';
+
+/** Keys of one queue. */
+export interface QueueKeys {
+  /** bee-queue's `prefix:queue:` */
+  readonly base: string;
+  readonly id: string;
+  /** Hash: job id -> bee-queue job JSON `{data, options, status, progress}`. */
+  readonly jobs: string;
+  /** List, LPUSH to add, RPOP side is the next job. */
+  readonly waiting: string;
+  /** List of running job ids. */
+  readonly active: string;
+  /** Set (bee-queue). */
+  readonly succeeded: string;
+  /** Set (bee-queue). */
+  readonly failed: string;
+  /** Zset: id -> run-at ms. */
+  readonly delayed: string;
+  readonly stalling: string;
+  readonly stallBlock: string;
+  readonly earlierDelayed: string;
+  /** Hash per job: our run record (see `RunRecord`). */
+  run(id: string): string;
+  /** Zset: id -> finishedAt ms, for ordered history of a finished state. */
+  index(state: FinishedState): string;
+  /** Zset: id -> finishedAt ms, for one job name. */
+  nameIndex(state: FinishedState, name: string): string;
+  /** Zset: id -> expire-at ms (retention). */
+  readonly expiry: string;
+  /** Hash per minute (`processed`, `failed`), expires after the throughput retention. */
+  throughput(minuteEpoch: number): string;
+  /** Lock so only one worker runs the retention sweep at a time. */
+  readonly janitorLock: string;
+}
+
+/** Keys of a queue `queue` under `prefix`. */
+export function queueKeys(prefix: string, queue: string): QueueKeys {
+  const base = `${prefix}:${queue}:`;
+  const x = `${base}x:`;
+  return {
+    base,
+    id: `${base}id`,
+    jobs: `${base}jobs`,
+    waiting: `${base}waiting`,
+    active: `${base}active`,
+    succeeded: `${base}succeeded`,
+    failed: `${base}failed`,
+    delayed: `${base}delayed`,
+    stalling: `${base}stalling`,
+    stallBlock: `${base}stallBlock`,
+    earlierDelayed: `${base}earlierDelayed`,
+    run: (id) => `${x}run:${id}`,
+    index: (state) => `${x}idx:${state}`,
+    nameIndex: (state, name) => `${x}idx:${state}:name:${name}`,
+    expiry: `${x}expiry`,
+    throughput: (minute) => `${x}tput:${minute}`,
+    janitorLock: `${x}janitor`,
+  };
+}
+
+/** Keys shared by all queues under a prefix. */
+export interface GlobalKeys {
+  /** Set of every queue name seen by a producer or worker. */
+  readonly queues: string;
+  /** Zset: worker name -> last heartbeat ms. */
+  readonly workers: string;
+  /** String (JSON `WorkerInfo`) per worker, with a TTL renewed by heartbeats. */
+  worker(name: string): string;
+}
+
+/** Keys shared by all queues under `prefix`. */
+export function globalKeys(prefix: string): GlobalKeys {
+  return {
+    queues: `${prefix}:x:queues`,
+    workers: `${prefix}:x:workers`,
+    worker: (name) => `${prefix}:x:worker:${name}`,
+  };
+}
+
+/** Minutes since the epoch, the bucket of the throughput counters. */
+export function minuteOf(ms: number): number {
+  return Math.floor(ms / 60_000);
+}
