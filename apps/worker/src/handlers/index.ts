@@ -1,0 +1,23 @@
+import { deliverWebhook, exportDataset, generateReport, sendEmail } from '@jobq/job-defs';
+import { handle, type BoundHandler } from '@jobq/queue-core';
+import type { EmailTransport } from '../email/transport';
+import { createDeliverWebhook, type DeliverWebhookDeps } from './deliver-webhook';
+import { createExportDataset } from './export-dataset';
+import { createGenerateReport } from './generate-report';
+import { createSendEmail } from './send-email';
+
+/** Everything the catalogue's handlers depend on. */
+export interface HandlerDeps {
+  readonly emailTransport: EmailTransport;
+  readonly webhook: DeliverWebhookDeps;
+}
+
+/** One bound handler for every contract of the job-defs catalogue. */
+export function catalogueHandlers(deps: HandlerDeps): BoundHandler[] {
+  return [
+    handle(sendEmail, createSendEmail({ transport: deps.emailTransport })),
+    handle(deliverWebhook, createDeliverWebhook(deps.webhook)),
+    handle(generateReport, createGenerateReport()),
+    handle(exportDataset, createExportDataset()),
+  ];
+}

@@ -1,0 +1,29 @@
+import type { JobContext } from '@jobq/queue-core';
+
+/** A JobContext for calling a handler directly, recording its progress reports. */
+export interface FakeJobContext extends JobContext {
+  readonly reports: { percent: number; message?: string }[];
+  /** Aborts `signal`, as a timeout or a forced stop would. */
+  abort(reason?: unknown): void;
+}
+
+/** Builds a {@link FakeJobContext}; override any field. */
+export function fakeJobContext(overrides: Partial<JobContext> = {}): FakeJobContext {
+  const controller = new AbortController();
+  const reports: { percent: number; message?: string }[] = [];
+  return {
+    id: '17',
+    name: 'test.job',
+    queue: 'high_priority',
+    attempt: 1,
+    maxAttempts: 3,
+    createdAt: 1_700_000_000_000,
+    signal: controller.signal,
+    progress: async (percent, message) => {
+      reports.push({ percent, message });
+    },
+    ...overrides,
+    reports,
+    abort: (reason) => controller.abort(reason),
+  };
+}
