@@ -117,10 +117,14 @@ export class ResultTimeoutError extends QueueError {
   }
 }
 
+/** The failure message of a job over the stall limit (`%d` = times); also used by the Lua stall check. */
+export const STALLED_MESSAGE_TEMPLATE =
+  'The job lost its worker %d times (worker crashed or was killed while running it); it was failed instead of being retried again.';
+
 /** The job killed or lost its worker more times than the stall limit allows. */
 export class JobStalledError extends QueueError {
-  constructor(jobId: string, stalls: number) {
-    super('JOBQ_JOB_STALLED', `Job "${jobId}" was abandoned by its worker ${stalls} times (worker crash or kill); it was failed instead of retried again.`);
+  constructor(stalls: number) {
+    super('JOBQ_JOB_STALLED', STALLED_MESSAGE_TEMPLATE.replace('%d', String(stalls)));
   }
 }
 

@@ -1,0 +1,50 @@
+import type { AnyJobContract, HandlerResultOf, ParsedPayloadOf } from '@jobq/job-defs';
+
+/** What a handler learns about the job it runs. */
+export interface JobContext {
+  /** Job id. */
+  readonly id: string;
+  /** Job (contract) name. */
+  readonly name: string;
+  /** Queue the job came from. */
+  readonly queue: string;
+  /** This attempt's number, from 1. */
+  readonly attempt: number;
+  /** Attempts the job may have in all (retries + 1). */
+  readonly maxAttempts: number;
+  /** When the job was enqueued, ms since the epoch. */
+  readonly createdAt: number;
+  /**
+   * Fires when the attempt must stop: its timeout passed (`reason` is a
+   * `JobTimeoutError`) or the worker is shutting down at once. Pass it to fetch,
+   * timers and child work, or check `signal.aborted` between steps.
+   */
+  readonly signal: AbortSignal;
+  /** Reports progress (0-100) and an optional message; shown by the dashboard. */
+  progress(percent: number, message?: string): Promise<void>;
+}
+
+/** A function that does the work of contract `C`: typed payload in, typed result out. */
+export type JobHandler<C extends AnyJobContract> = (
+  payload: ParsedPayloadOf<C>,
+  ctx: JobContext,
+) => Promise<HandlerResultOf<C>> | HandlerResultOf<C>;
+
+/** A handler bound to its contract, ready to give to a `Worker`. */
+export interface BoundHandler<C extends AnyJobContract = AnyJobContract> {
+  readonly contract: C;
+  readonly fn: JobHandler<C>;
+}
+
+/**
+ * Binds a handler to a contract. The compiler checks the handler against the
+ * contract: a payload or result that does not match is a type error.
+ *
+ * @example
+ * ```ts
+ * handle(sendEmail, async (email, ctx) => ({ messageId: '...', accepted: [email.to].flat(), transport: 'smtp' }))
+ * ```
+ */
+export function handle<C extends AnyJobContract>(contract: C, fn: JobHandler<C>): BoundHandler<C> {
+  return Object.freeze({ contract, fn });
+}

@@ -1,0 +1,164 @@
+import type { AnyJobContract } from '@jobq/job-defs';
+import { backoffDelay } from './backoff';
+import {
+  JobTimeoutError,
+  PayloadValidationError,
+  QueueError,
+  ResultValidationError,
+  UnknownJobError,
+  UnrecoverableError,
+} from './errors';
+import type { BoundHandler, JobContext } from './handler';
+import type { JobProgress, StoredJob } from './records';
+import { toFieldIssues } from './validation';
+
+/** A job a worker has just taken. */
+export interface TakenJob {
+  readonly queue: string;
+  readonly id: string;
+  /** bee-queue's job JSON as stored. */
+  readonly json: string;
+  /** Attempt number, from 1. */
+  readonly attempt: number;
+}
+
+/** How one attempt ended, ready to be recorded. */
+export interface AttemptOutcome {
+  readonly kind: 'succeeded' | 'failed' | 'retry';
+  /** Job name, or `(unreadable)` when the stored JSON was corrupt. */
+  readonly name: string;
+  /** Updated bee-queue JSON to store. */
+  readonly json: string;
+  /** Result JSON (succeeded). */
+  readonly resultJson?: string;
+  readonly error?: { readonly message: string; readonly code: string; readonly stack: string };
+  /** When to run again (retry); 0 = at once. */
+  readonly retryAt: number;
+  readonly durationMs: number;
+  /** Retention deadline (succeeded / failed). */
+  readonly expireAt: number;
+}
+
+/** Stack traces kept per job (newest first), as bee-queue does. */
+const MAX_STACKTRACES = 10;
+/** Longest stored stack or message, so one noisy error cannot bloat Redis. */
+const MAX_ERROR_CHARS = 8_000;
+
+/** Errors that no retry can fix: the job fails at once. */
+function isPermanent(err: unknown): boolean {
+  return (
+    err instanceof UnrecoverableError ||
+    err instanceof PayloadValidationError ||
+    err instanceof ResultValidationError ||
+    err instanceof UnknownJobError
+  );
+}
+
+function describe(err: unknown): { message: string; code: string; stack: string } {
+  const e = err instanceof Error ? err : new Error(typeof err === 'string' ? err : `non-error thrown: ${safeString(err)}`);
+  const code =
+    e instanceof QueueError || e instanceof UnrecoverableError
+      ? e.code
+      : typeof (e as { code?: unknown }).code === 'string'
+        ? String((e as { code?: unknown }).code)
+        : 'JOBQ_HANDLER_ERROR';
+  return {
+    message: (e.message || e.name).slice(0, MAX_ERROR_CHARS),
+    code,
+    stack: (e.stack ?? `${e.name}: ${e.message}`).slice(0, MAX_ERROR_CHARS),
+  };
+}
+
+function safeString(v: unknown): string {
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return String(v);
+  }
+}
+
+/**
+ * Runs one attempt of a job: parses it, checks the payload against the contract,
+ * calls the handler under a timeout that aborts its signal, checks the result, and
+ * decides succeeded / retry / failed. Never throws: every error becomes an outcome.
+ */
+export async function runAttempt(
+  job: TakenJob,
+  handlers: ReadonlyMap<string, BoundHandler>,
+  controller: AbortController,
+  reportProgress: (p: JobProgress) => Promise<void>,
+): Promise<AttemptOutcome> {
+  const started = Date.now();
+  let stored: StoredJob;
+  try {
+    stored = JSON.parse(job.json) as StoredJob;
+    if (!stored || typeof stored !== 'object' || !stored.data || typeof stored.data.name !== 'string') throw new Error('missing data.name');
+  } catch (err) {
+    const error = { message: `Stored job is unreadable: ${(err as Error).message}`, code: 'JOBQ_JOB_CORRUPT', stack: '' };
+    return { kind: 'failed', name: '(unreadable)', json: job.json, error, retryAt: 0, durationMs: 0, expireAt: started + 604_800_000 };
+  }
+  const name = stored.data.name;
+  const bound = handlers.get(`${job.queue}\u0000${name}`);
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    if (!bound) throw new UnknownJobError(job.queue, name);
+    const contract: AnyJobContract = bound.contract;
+    const payload = contract.payload.safeParse(stored.data.payload);
+    if (!payload.success) throw new PayloadValidationError(name, toFieldIssues(payload.error));
+
+    const timeoutMs = stored.options.timeout || contract.defaults.timeoutMs;
+    const aborted = new Promise<never>((_, reject) => {
+      const onAbort = () => reject(controller.signal.reason);
+      if (controller.signal.aborted) onAbort();
+      else controller.signal.addEventListener('abort', onAbort, { once: true });
+    });
+    aborted.catch(() => undefined);
+    timer = setTimeout(() => controller.abort(new JobTimeoutError(name, timeoutMs)), timeoutMs);
+    const ctx: JobContext = {
+      id: job.id,
+      name,
+      queue: job.queue,
+      attempt: job.attempt,
+      maxAttempts: (stored.options.jobq?.retries ?? stored.options.retries) + 1,
+      createdAt: stored.options.timestamp,
+      signal: controller.signal,
+      progress: async (percent, message) => {
+        if (!Number.isFinite(percent)) throw new TypeError('progress percent must be a finite number');
+        const p: JobProgress = { percent: Math.min(100, Math.max(0, percent)), ...(message === undefined ? {} : { message: String(message) }) };
+        stored.progress = p;
+        await reportProgress(p);
+      },
+    };
+    const value = await Promise.race([Promise.resolve().then(() => bound.fn(payload.data, ctx)), aborted]);
+    const result = contract.result.safeParse(value);
+    if (!result.success) throw new ResultValidationError(name, toFieldIssues(result.error));
+    stored.status = 'succeeded';
+    const keep = stored.options.jobq?.keepResultSeconds ?? contract.defaults.keepResultSeconds;
+    const now = Date.now();
+    return {
+      kind: 'succeeded',
+      name,
+      json: JSON.stringify(stored),
+      resultJson: JSON.stringify(result.data ?? null),
+      retryAt: 0,
+      durationMs: now - started,
+      expireAt: now + keep * 1000,
+    };
+  } catch (err) {
+    const error = describe(err);
+    const now = Date.now();
+    stored.options.stacktraces = [error.stack, ...(stored.options.stacktraces ?? [])].slice(0, MAX_STACKTRACES);
+    const retriesLeft = stored.options.retries ?? 0;
+    if (!isPermanent(err) && retriesLeft > 0) {
+      stored.options.retries = retriesLeft - 1;
+      stored.status = 'retrying';
+      const delay = backoffDelay(stored.options.backoff, job.attempt);
+      return { kind: 'retry', name, json: JSON.stringify(stored), error, retryAt: delay > 0 ? now + delay : 0, durationMs: now - started, expireAt: 0 };
+    }
+    stored.status = 'failed';
+    const keep = stored.options.jobq?.keepFailedSeconds ?? 604_800;
+    return { kind: 'failed', name, json: JSON.stringify(stored), error, retryAt: 0, durationMs: now - started, expireAt: now + keep * 1000 };
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * Records the end of one attempt atomically, mirroring bee-queue's own
+ * bookkeeping (jobs hash, active list, stalling/succeeded/failed sets, delayed
+ * zset) and adding ours: the run record with result or error, the ordered
+ * history index (per state and per job name), the retention deadline and the
+ * per-minute throughput counters.
+ *
+ * KEYS: 1 jobs, 2 active, 3 stalling, 4 waiting, 5 delayed, 6 finished set
+ *       (succeeded|failed), 7 state index, 8 name index, 9 expiry, 10 run record,
+ *       11 throughput bucket
+ * ARGV: 1 id, 2 outcome (succeeded|failed|retry), 3 job JSON, 4 now ms,
+ *       5 duration ms, 6 result JSON or error message, 7 error code, 8 stack,
+ *       9 expire-at ms, 10 retry-at ms (0 = at once), 11 throughput TTL s,
+ *       12 progress JSON ('' = none)
+ * Returns 1 when recorded, 0 when the job is already running elsewhere (it was
+ * recovered as stalled and taken by another worker), -1 when it was removed.
+ */
+export const FINISH_JOB = `
+local id = ARGV[1]
+local outcome = ARGV[2]
+local removed = redis.call('lrem', KEYS[2], 0, id)
+redis.call('srem', KEYS[3], id)
+if removed == 0 then
+  -- Stall recovery put the job back while this attempt was still running. If it
+  -- still waits, take it back out so it does not run twice; if another worker
+  -- already runs it, leave the outcome to that worker.
+  if redis.call('lrem', KEYS[4], 0, id) == 0 and redis.call('zrem', KEYS[5], id) == 0 then
+    return 0
+  end
+end
+if redis.call('hexists', KEYS[1], id) == 0 then
+  return -1
+end
+redis.call('hset', KEYS[1], id, ARGV[3])
+local run = KEYS[10]
+redis.call('hset', run, 'durationMs', ARGV[5])
+if ARGV[12] ~= '' then redis.call('hset', run, 'progress', ARGV[12]) end
+if outcome == 'retry' then
+  redis.call('hset', run, 'error', ARGV[6], 'errorCode', ARGV[7], 'stack', ARGV[8])
+  local at = tonumber(ARGV[10])
+  if at > 0 then
+    redis.call('zadd', KEYS[5], at, id)
+    redis.call('hset', run, 'state', 'delayed')
+  else
+    redis.call('lpush', KEYS[4], id)
+    redis.call('hset', run, 'state', 'waiting')
+  end
+  return 1
+end
+redis.call('sadd', KEYS[6], id)
+redis.call('zadd', KEYS[7], ARGV[4], id)
+redis.call('zadd', KEYS[8], ARGV[4], id)
+redis.call('zadd', KEYS[9], ARGV[9], id)
+redis.call('hset', run, 'state', outcome, 'finishedAt', ARGV[4])
+if outcome == 'succeeded' then
+  redis.call('hset', run, 'result', ARGV[6])
+else
+  redis.call('hset', run, 'error', ARGV[6], 'errorCode', ARGV[7], 'stack', ARGV[8])
+end
+redis.call('hincrby', KEYS[11], 'processed', 1)
+if outcome == 'failed' then redis.call('hincrby', KEYS[11], 'failed', 1) end
+redis.call('expire', KEYS[11], tonumber(ARGV[11]))
+return 1
+`;

@@ -1,0 +1,32 @@
+/**
+ * Retention: deletes up to ARGV[3] finished jobs whose keep time has passed, from
+ * every structure (bee-queue's hash and sets, our indexes and run record).
+ * Small batches keep Redis responsive; the caller loops.
+ *
+ * KEYS: 1 expiry, 2 jobs, 3 succeeded set, 4 failed set, 5 succeeded index,
+ *       6 failed index
+ * ARGV: 1 now ms, 2 key base, 3 limit
+ * Returns the number of jobs deleted.
+ */
+export const SWEEP_EXPIRED = `
+local base = ARGV[2]
+local ids = redis.call('zrangebyscore', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
+for _, id in ipairs(ids) do
+  local json = redis.call('hget', KEYS[2], id)
+  if json then
+    local ok, job = pcall(cjson.decode, json)
+    if ok and type(job) == 'table' and type(job.data) == 'table' and type(job.data.name) == 'string' then
+      redis.call('zrem', base .. 'x:idx:succeeded:name:' .. job.data.name, id)
+      redis.call('zrem', base .. 'x:idx:failed:name:' .. job.data.name, id)
+    end
+  end
+  redis.call('hdel', KEYS[2], id)
+  redis.call('srem', KEYS[3], id)
+  redis.call('srem', KEYS[4], id)
+  redis.call('zrem', KEYS[5], id)
+  redis.call('zrem', KEYS[6], id)
+  redis.call('zrem', KEYS[1], id)
+  redis.call('del', base .. 'x:run:' .. id)
+end
+return #ids
+`;

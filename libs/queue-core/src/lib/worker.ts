@@ -1,0 +1,460 @@
+import { EventEmitter } from 'node:events';
+import { hostname as osHostname } from 'node:os';
+import type { Redis } from 'ioredis';
+import type { QueueConfig } from './config';
+import { ClosedError, STALLED_MESSAGE_TEMPLATE } from './errors';
+import type { BoundHandler } from './handler';
+import { runAttempt, type AttemptOutcome, type TakenJob } from './job-runner';
+import { globalKeys, minuteOf, queueKeys, type QueueKeys } from './keys';
+import { WorkerScripts } from './lua';
+import type { JobProgress, StoredJob, WorkerInfo } from './records';
+import { connectRedis } from './redis-connection';
+import { THROUGHPUT_RETENTION_SECONDS } from './throughput';
+import { resolveWorkerOptions, type ResolvedWorkerOptions, type WorkerOptions } from './worker-options';
+import { WorkerRegistry } from './worker-registry';
+
+/** Emitted after every attempt. */
+export interface JobFinishedEvent {
+  readonly queue: string;
+  readonly id: string;
+  readonly name: string;
+  /** `retrying`: the attempt failed and the job will run again. */
+  readonly outcome: 'succeeded' | 'failed' | 'retrying';
+  readonly attempt: number;
+  readonly durationMs: number;
+  readonly error?: { readonly message: string; readonly code?: string };
+}
+
+/** Emitted when the stall check recovered or failed jobs of dead workers. */
+export interface StalledEvent {
+  readonly queue: string;
+  /** Put back to waiting. */
+  readonly recovered: readonly string[];
+  /** Failed for good: they went over the stall limit. */
+  readonly failed: readonly string[];
+}
+
+/** What `close()` / `stopNow()` did with the jobs that were running. */
+export interface CloseSummary {
+  /** Jobs that finished during the grace period. */
+  readonly completed: number;
+  /** Jobs put back to waiting because they did not finish in time. */
+  readonly requeued: number;
+}
+
+/** Events of a {@link Worker}. */
+export interface WorkerEvents {
+  'job:started': [{ queue: string; id: string; name: string; attempt: number }];
+  'job:finished': [JobFinishedEvent];
+  stalled: [StalledEvent];
+  /** A problem the worker recovers from by itself (it keeps running). */
+  error: [Error];
+  'redis:down': [Error | undefined];
+  'redis:up': [];
+}
+
+interface RunningJob {
+  readonly queue: string;
+  readonly id: string;
+  readonly name: string;
+  readonly startedAt: number;
+  readonly controller: AbortController;
+  /** Set when the worker gave the job back: its outcome must not be recorded. */
+  abandoned: boolean;
+  done: Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * Runs jobs from one or more queues, in priority order, with typed handlers.
+ *
+ * - Priority: whenever slots are free, the worker takes jobs from the first queue
+ *   in `queues` that has waiting (or due delayed) jobs, and looks at the next
+ *   queue only when that one is empty. Running jobs are never pre-empted.
+ * - Each payload and result is checked against its contract; a bad payload fails
+ *   that job (no retry) and the worker goes on.
+ * - Timeouts are real: the job is failed and the handler's `signal` aborts.
+ * - Retries with backoff; delayed jobs are raised by the polling workers.
+ * - Results and errors are stored with their retention; history is indexed.
+ * - Jobs of dead workers are recovered on every stall interval; a job that loses
+ *   its worker more than `maxStalls` times is failed (`JOBQ_JOB_STALLED`).
+ * - Heartbeats keep the worker's registry record alive.
+ * - `close()` drains gracefully; `stopNow()` gives running jobs back at once.
+ */
+export class Worker extends EventEmitter<WorkerEvents> {
+  private readonly options: ResolvedWorkerOptions;
+  private readonly handlers = new Map<string, BoundHandler>();
+  private readonly keys: QueueKeys[];
+  private readonly identity: { hostname: string; pid: number };
+  private readonly running = new Map<string, RunningJob>();
+  private redis: Redis | null = null;
+  private scripts: WorkerScripts | null = null;
+  private registry: WorkerRegistry | null = null;
+  private state: 'new' | 'running' | 'stopping' | 'closed' = 'new';
+  private wake: (() => void) | null = null;
+  private loop: Promise<void> | null = null;
+  private timers: NodeJS.Timeout[] = [];
+  private stats = { processed: 0, failed: 0, busyMs: 0, startedAt: 0 };
+  private redisDown = false;
+  private heartbeatBusy = false;
+
+  constructor(
+    private readonly config: QueueConfig,
+    options: WorkerOptions,
+  ) {
+    super();
+    this.options = resolveWorkerOptions(options);
+    for (const h of options.handlers) this.handlers.set(`${h.contract.queue}\u0000${h.contract.name}`, h);
+    this.keys = this.options.queues.map((q) => queueKeys(config.prefix, q));
+    this.identity = { hostname: options.hostname ?? osHostname(), pid: options.pid ?? process.pid };
+  }
+
+  /** The worker's name. */
+  get name(): string {
+    return this.options.name;
+  }
+
+  /** A snapshot of what the registry shows for this worker. */
+  get info(): WorkerInfo {
+    const now = Date.now();
+    const running = [...this.running.values()].filter((r) => !r.abandoned);
+    return {
+      name: this.options.name,
+      hostname: this.identity.hostname,
+      pid: this.identity.pid,
+      queues: this.options.queues,
+      concurrency: this.options.concurrency,
+      state: this.state === 'running' ? (running.length > 0 ? 'busy' : 'idle') : 'stopping',
+      running: running.map((r) => ({ queue: r.queue, id: r.id, name: r.name, startedAt: r.startedAt })),
+      processed: this.stats.processed,
+      failed: this.stats.failed,
+      busyMs: this.stats.busyMs + running.reduce((sum, r) => sum + (now - r.startedAt), 0),
+      startedAt: this.stats.startedAt,
+      lastHeartbeat: now,
+    };
+  }
+
+  /** Connects, registers and starts taking jobs. Throws `RedisUnavailableError` if Redis does not answer. */
+  async start(): Promise<void> {
+    if (this.state !== 'new') throw new ClosedError(`Worker "${this.name}" was already started; create a new one`);
+    const redis = await connectRedis(this.config, { connectionName: `${this.config.prefix}:worker:${this.name}`, failFast: false });
+    this.redis = redis;
+    this.scripts = new WorkerScripts(redis);
+    this.registry = new WorkerRegistry(redis, this.config.prefix);
+    redis.on('close', () => {
+      if (!this.redisDown && this.state === 'running') {
+        this.redisDown = true;
+        this.emit('redis:down', undefined);
+      }
+    });
+    redis.on('ready', () => {
+      if (this.redisDown) {
+        this.redisDown = false;
+        this.emit('redis:up');
+        void this.heartbeat();
+      }
+    });
+    this.stats.startedAt = Date.now();
+    this.state = 'running';
+    await redis.sadd(globalKeys(this.config.prefix).queues, ...this.options.queues);
+    await this.heartbeat();
+    this.timers.push(
+      setInterval(() => void this.heartbeat(), Math.min(this.options.heartbeatMs, Math.floor(this.options.stallIntervalMs / 2))),
+      setInterval(() => void this.checkStalled(), this.options.stallIntervalMs),
+      setInterval(() => void this.sweep(), this.options.sweepIntervalMs),
+    );
+    void this.checkStalled();
+    this.loop = this.dispatch();
+  }
+
+  /**
+   * Stops taking jobs, lets running ones finish for up to `graceMs`, gives back
+   * the ones still running (they go to the front of waiting, their handlers are
+   * aborted), deregisters and disconnects.
+   */
+  async close(options: { graceMs?: number } = {}): Promise<CloseSummary> {
+    if (this.state === 'new') {
+      this.state = 'closed';
+      return { completed: 0, requeued: 0 };
+    }
+    if (this.state !== 'running') return { completed: 0, requeued: 0 };
+    this.state = 'stopping';
+    this.wake?.();
+    void this.heartbeat();
+    await this.loop;
+    const before = this.running.size;
+    const graceMs = options.graceMs ?? 30_000;
+    if (before > 0 && graceMs > 0) {
+      await Promise.race([Promise.allSettled([...this.running.values()].map((r) => r.done)), sleep(graceMs)]);
+    }
+    const left = [...this.running.values()];
+    const requeued = await this.giveBack(left);
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    try {
+      await this.registry?.remove(this.name);
+    } catch (err) {
+      this.emit('error', err as Error);
+    }
+    this.state = 'closed';
+    this.redis?.disconnect();
+    return { completed: before - left.length, requeued };
+  }
+
+  /** Like `close()` with no grace: running jobs are aborted and put back to waiting at once. */
+  stopNow(): Promise<CloseSummary> {
+    return this.close({ graceMs: 0 });
+  }
+
+  /** The dispatch loop: fills free slots with jobs, queues in priority order. */
+  private async dispatch(): Promise<void> {
+    const { concurrency, idlePollMaxMs, queues, name } = this.options;
+    const keyArgs = this.keys.flatMap((k) => [k.waiting, k.active, k.jobs, k.delayed]);
+    const bases = this.keys.map((k) => k.base);
+    let idle = 5;
+    let failures = 0;
+    while (this.state === 'running') {
+      const free = concurrency - this.running.size;
+      if (free <= 0) {
+        await this.waitForWake(60_000);
+        continue;
+      }
+      let reply: (string | number)[];
+      try {
+        reply = await this.scripts!.fetchJobs(keyArgs, [free, Date.now(), name, ...bases]);
+        failures = 0;
+      } catch (err) {
+        this.emit('error', err as Error);
+        failures += 1;
+        await this.waitForWake(Math.min(100 * 2 ** failures, 5_000));
+        continue;
+      }
+      const taken: TakenJob[] = [];
+      for (let i = 0; i < reply.length; i += 4) {
+        taken.push({ queue: queues[Number(reply[i]) - 1], id: String(reply[i + 1]), json: String(reply[i + 2]), attempt: Number(reply[i + 3]) });
+      }
+      if (this.state !== 'running') {
+        // close() began while the fetch was in flight: hand these straight back.
+        await this.giveBack(taken.map((t) => this.track(t, 'unknown')));
+        break;
+      }
+      if (taken.length === 0) {
+        await this.waitForWake(idle);
+        idle = Math.min(idle * 2, idlePollMaxMs);
+        continue;
+      }
+      idle = 5;
+      for (const t of taken) this.start1(t);
+    }
+  }
+
+  private waitForWake(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      const self = this;
+      function done() {
+        clearTimeout(timer);
+        if (self.wake === done) self.wake = null;
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+
+  private track(t: TakenJob, name: string): RunningJob {
+    const entry: RunningJob = {
+      queue: t.queue,
+      id: t.id,
+      name,
+      startedAt: Date.now(),
+      controller: new AbortController(),
+      abandoned: false,
+      done: Promise.resolve(),
+    };
+    this.running.set(`${t.queue}\u0000${t.id}`, entry);
+    return entry;
+  }
+
+  /** Starts one job; its promise never rejects. */
+  private start1(t: TakenJob): void {
+    let name = 'unknown';
+    try {
+      name = (JSON.parse(t.json) as StoredJob).data.name;
+    } catch {
+      /* runAttempt reports the corrupt job */
+    }
+    const entry = this.track(t, name);
+    this.emit('job:started', { queue: t.queue, id: t.id, name, attempt: t.attempt });
+    const k = this.keys[this.options.queues.indexOf(t.queue)];
+    let lastProgress: JobProgress | undefined;
+    entry.done = runAttempt(t, this.handlers, entry.controller, async (p) => {
+      lastProgress = p;
+      if (!entry.abandoned) await this.redis!.hset(k.run(t.id), 'progress', JSON.stringify(p));
+    })
+      .then((outcome) => this.record(k, t, entry, outcome, lastProgress))
+      .catch((err) => {
+        this.emit('error', err as Error);
+      })
+      .finally(() => {
+        this.stats.busyMs += Date.now() - entry.startedAt;
+        this.running.delete(`${t.queue}\u0000${t.id}`);
+        this.wake?.();
+      });
+  }
+
+  /** Writes an attempt's outcome, retrying while Redis is away so no finished job is lost. */
+  private async record(k: QueueKeys, t: TakenJob, entry: RunningJob, o: AttemptOutcome, progress: JobProgress | undefined): Promise<void> {
+    if (entry.abandoned) return;
+    const now = Date.now();
+    const finalState = o.kind === 'retry' ? 'failed' : o.kind;
+    const keys = [
+      k.jobs,
+      k.active,
+      k.stalling,
+      k.waiting,
+      k.delayed,
+      finalState === 'succeeded' ? k.succeeded : k.failed,
+      k.index(finalState),
+      k.nameIndex(finalState, o.name),
+      k.expiry,
+      k.run(t.id),
+      k.throughput(minuteOf(now)),
+    ];
+    const args = [
+      t.id,
+      o.kind,
+      o.json,
+      now,
+      o.durationMs,
+      o.kind === 'succeeded' ? (o.resultJson ?? 'null') : (o.error?.message ?? ''),
+      o.error?.code ?? '',
+      o.error?.stack ?? '',
+      o.expireAt,
+      o.retryAt,
+      THROUGHPUT_RETENTION_SECONDS,
+      progress ? JSON.stringify(progress) : '',
+    ];
+    for (let tries = 0; ; tries += 1) {
+      if (entry.abandoned) return;
+      try {
+        await this.scripts!.finishJob(keys, args);
+        break;
+      } catch (err) {
+        this.emit('error', err as Error);
+        await sleep(Math.min(100 * 2 ** tries, 5_000));
+      }
+    }
+    this.stats.processed += 1;
+    if (o.kind !== 'succeeded') this.stats.failed += 1;
+    this.emit('job:finished', {
+      queue: t.queue,
+      id: t.id,
+      name: o.name,
+      outcome: o.kind === 'retry' ? 'retrying' : o.kind,
+      attempt: t.attempt,
+      durationMs: o.durationMs,
+      ...(o.error ? { error: { message: o.error.message, code: o.error.code } } : {}),
+    });
+  }
+
+  /** Aborts the given jobs and puts them back at the front of their queues. */
+  private async giveBack(jobs: RunningJob[]): Promise<number> {
+    if (jobs.length === 0) return 0;
+    for (const j of jobs) {
+      j.abandoned = true;
+      j.controller.abort(new ClosedError(`Worker "${this.name}"`));
+    }
+    let requeued = 0;
+    for (const [i, q] of this.options.queues.entries()) {
+      const ids = jobs.filter((j) => j.queue === q).map((j) => j.id);
+      if (ids.length === 0) continue;
+      const k = this.keys[i];
+      try {
+        requeued += await this.scripts!.requeueJobs([k.active, k.waiting, k.stalling], [k.base, ...ids]);
+      } catch (err) {
+        // The stall check will recover them instead.
+        this.emit('error', err as Error);
+      }
+    }
+    for (const j of jobs) this.running.delete(`${j.queue}\u0000${j.id}`);
+    return requeued;
+  }
+
+  /** Refreshes the registry record and claims running jobs against the stall check. */
+  private async heartbeat(): Promise<void> {
+    if (!this.redis || !this.registry || this.state === 'closed' || this.heartbeatBusy) return;
+    this.heartbeatBusy = true;
+    try {
+      const byQueue = new Map<string, string[]>();
+      for (const r of this.running.values()) if (!r.abandoned) byQueue.set(r.queue, [...(byQueue.get(r.queue) ?? []), r.id]);
+      const claims = [...byQueue].map(([q, ids]) => this.redis!.srem(queueKeys(this.config.prefix, q).stalling, ...ids));
+      await Promise.all([this.registry.write(this.info, this.options.registryTtlMs), ...claims]);
+    } catch (err) {
+      this.emit('error', err as Error);
+    } finally {
+      this.heartbeatBusy = false;
+    }
+  }
+
+  /** Recovers jobs of dead workers (bee-queue's stall check, plus a stall limit). */
+  private async checkStalled(): Promise<void> {
+    if (this.state !== 'running') return;
+    const now = Date.now();
+    for (const k of this.keys) {
+      const queue = this.options.queues[this.keys.indexOf(k)];
+      try {
+        const [recovered, failed] = await this.scripts!.checkStalled(
+          [k.stallBlock, k.stalling, k.waiting, k.active, k.jobs, k.failed, k.index('failed'), k.expiry, k.throughput(minuteOf(now))],
+          [this.options.stallIntervalMs, this.options.maxStalls, now, k.base, THROUGHPUT_RETENTION_SECONDS, STALLED_MESSAGE_TEMPLATE],
+        );
+        if (failed.length > 0) await this.markStalledFailed(k, failed);
+        if (recovered.length > 0 || failed.length > 0) {
+          this.emit('stalled', { queue, recovered, failed });
+          this.wake?.();
+        }
+      } catch (err) {
+        this.emit('error', err as Error);
+      }
+    }
+  }
+
+  /** Brings bee-queue's JSON of jobs failed by the stall limit in line with the failure. */
+  private async markStalledFailed(k: QueueKeys, ids: readonly string[]): Promise<void> {
+    const jsons = await this.redis!.hmget(k.jobs, ...ids);
+    const pipeline = this.redis!.pipeline();
+    ids.forEach((id, i) => {
+      const json = jsons[i];
+      if (!json) return;
+      try {
+        const job = JSON.parse(json) as StoredJob;
+        job.status = 'failed';
+        job.options.stacktraces = [`JobStalledError: job ${id} exceeded the stall limit`, ...(job.options.stacktraces ?? [])].slice(0, 10);
+        pipeline.hset(k.jobs, id, JSON.stringify(job));
+      } catch {
+        /* unreadable JSON stays as it is */
+      }
+    });
+    await pipeline.exec();
+  }
+
+  /** Retention: deletes finished jobs past their keep time, in small batches. */
+  private async sweep(): Promise<void> {
+    if (this.state !== 'running') return;
+    for (const k of this.keys) {
+      try {
+        const locked = await this.redis!.set(k.janitorLock, this.name, 'PX', this.options.sweepIntervalMs, 'NX');
+        if (!locked) continue;
+        for (let round = 0; round < 100 && this.state === 'running'; round += 1) {
+          const n = await this.scripts!.sweepExpired(
+            [k.expiry, k.jobs, k.succeeded, k.failed, k.index('succeeded'), k.index('failed')],
+            [Date.now(), k.base, 500],
+          );
+          if (n < 500) break;
+        }
+      } catch (err) {
+        this.emit('error', err as Error);
+      }
+    }
+  }
+}
