@@ -1,0 +1,147 @@
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { InvalidArgumentError, JobNotFoundError } from '../errors';
+import { queueKeys, type JobState, type QueueKeys } from '../keys';
+import type { StoredJob } from '../records';
+import { InspectScripts } from './lua';
+import { assertJobId, assertJobState, assertQueueName } from './names';
+
+/** Tuning of {@link QueueAdmin}. */
+export interface QueueAdminOptions {
+  /**
+   * Jobs handled per Redis call by bulk operations (retry all, empty), so Redis
+   * never stays busy with one of them for long.
+   * @defaultValue 500
+   */
+  readonly chunkSize?: number;
+}
+
+/** States that can be emptied (running jobs belong to their workers). */
+export const EMPTYABLE_STATES = ['waiting', 'delayed', 'succeeded', 'failed'] as const;
+/** A state that can be emptied. */
+export type EmptyableState = (typeof EMPTYABLE_STATES)[number];
+
+/**
+ * The dashboard's write side: retry failed jobs, remove a job, empty a state.
+ * Each step that must not interleave with a worker runs as one Lua script; bulk
+ * operations go chunk by chunk.
+ */
+export class QueueAdmin {
+  private readonly scripts: InspectScripts;
+  private readonly chunkSize: number;
+
+  /**
+   * @param redis - an ioredis connection (not bee-queue's)
+   * @param prefix - the key prefix from `QueueConfig`
+   */
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    options: QueueAdminOptions = {},
+  ) {
+    this.scripts = new InspectScripts(redis);
+    this.chunkSize = options.chunkSize ?? 500;
+  }
+
+  /**
+   * Moves a failed job back to waiting with its retries reset to what it was
+   * created with. Throws `JobNotFoundError`, or `InvalidArgumentError` when the job
+   * is not failed (or changed while it was being retried).
+   */
+  async retryJob(queue: string, id: string): Promise<void> {
+    assertQueueName(queue);
+    assertJobId(id);
+    const k = queueKeys(this.prefix, queue);
+    const moved = await this.retryIds(k, [id]);
+    if (moved.length === 1) return;
+    const [exists, failed] = await this.redis.multi().hexists(k.jobs, id).sismember(k.failed, id).exec().then((r) => (r ?? []).map(([, v]) => v));
+    if (exists !== 1) throw new JobNotFoundError(queue, id);
+    if (failed !== 1) throw new InvalidArgumentError(`Job "${id}" on queue "${queue}" is not failed, so it cannot be retried.`);
+    throw new InvalidArgumentError(`Job "${id}" on queue "${queue}" changed while it was being retried; try again.`);
+  }
+
+  /** Retries every failed job of a queue, oldest failure first; returns how many moved. */
+  async retryAllFailed(queue: string): Promise<number> {
+    assertQueueName(queue);
+    const k = queueKeys(this.prefix, queue);
+    let moved = 0;
+    let skip = 0;
+    for (;;) {
+      const ids = await this.redis.zrange(k.index('failed'), skip, skip + this.chunkSize - 1);
+      if (ids.length === 0) return moved;
+      const done = await this.retryIds(k, ids);
+      moved += done.length;
+      // Jobs that changed under us stay in the index; step over them.
+      skip += ids.length - done.length;
+    }
+  }
+
+  /**
+   * Deletes a job from every structure that holds it. Throws `JobNotFoundError`,
+   * or `InvalidArgumentError` for a running job.
+   */
+  async removeJob(queue: string, id: string): Promise<void> {
+    assertQueueName(queue);
+    assertJobId(id);
+    const k = queueKeys(this.prefix, queue);
+    const keys = [k.jobs, k.waiting, k.active, k.delayed, k.succeeded, k.failed, k.stalling, k.index('succeeded'), k.index('failed'), k.expiry];
+    const outcome = await this.scripts.removeJob(keys, [k.base, id]);
+    if (outcome === 0) throw new JobNotFoundError(queue, id);
+    if (outcome === -1) throw new InvalidArgumentError(`Job "${id}" on queue "${queue}" is running; remove it once it has finished.`);
+  }
+
+  /** Deletes every job in one state of a queue, chunk by chunk; returns how many went. */
+  async emptyState(queue: string, state: JobState): Promise<number> {
+    assertQueueName(queue);
+    assertJobState(state);
+    if (!isEmptyable(state)) throw new InvalidArgumentError(`The ${state} jobs of a queue belong to their workers and cannot be emptied.`);
+    const k = queueKeys(this.prefix, queue);
+    const [kind, source, set] =
+      state === 'waiting'
+        ? ['list', k.waiting, '']
+        : state === 'delayed'
+          ? ['zset', k.delayed, '']
+          : ['finished', k.index(state), state === 'succeeded' ? k.succeeded : k.failed];
+    let removed = 0;
+    for (;;) {
+      const n = await this.scripts.emptyChunk([k.jobs, source, set, k.expiry], [kind, k.base, this.chunkSize, state]);
+      if (n === 0) return removed;
+      removed += n;
+    }
+  }
+
+  private async retryIds(k: QueueKeys, ids: readonly string[]): Promise<string[]> {
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hgetBuffer(k.jobs, id);
+    const replies = (await pipeline.exec()) ?? [];
+    const args: string[] = [k.base];
+    ids.forEach((id, i) => {
+      const raw = replies[i]?.[1] as Buffer | null | undefined;
+      const job = raw ? parseStoredJob(raw) : undefined;
+      if (!raw || !job) return;
+      const sha = createHash('sha1').update(raw).digest('hex');
+      args.push(id, sha, JSON.stringify(retried(job)), typeof job.data?.name === 'string' ? job.data.name : '');
+    });
+    if (args.length === 1) return [];
+    return this.scripts.retryJobs([k.jobs, k.failed, k.index('failed'), k.expiry, k.waiting], args);
+  }
+}
+
+function isEmptyable(state: JobState): state is EmptyableState {
+  return (EMPTYABLE_STATES as readonly string[]).includes(state);
+}
+
+function parseStoredJob(raw: Buffer): StoredJob | undefined {
+  try {
+    const job = JSON.parse(raw.toString('utf8')) as StoredJob;
+    return job && typeof job === 'object' && typeof job.options === 'object' && job.options ? job : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The stored JSON of a job about to be retried: created again, with its retries back. */
+function retried(job: StoredJob): StoredJob {
+  const retries = job.options.jobq?.retries ?? job.options.retries ?? 0;
+  return { ...job, status: 'created', options: { ...job.options, retries } };
+}

@@ -1,0 +1,313 @@
+import type { Redis } from 'ioredis';
+import { queueKeys, globalKeys, type JobState, type QueueKeys } from '../keys';
+import { parseRunRecord, type StoredJob, type WorkerInfo } from '../records';
+import { readThroughput, type ThroughputPoint } from '../throughput';
+import { WorkerRegistry } from '../worker-registry';
+import { InspectScripts, type SummaryRow } from './lua';
+import { assertJobId, assertJobName, assertJobState, assertQueueName } from './names';
+import { pageCount, pageWindow } from './paging';
+import { readStoredJobFacts } from './stored-job-json';
+import { numberOrNull, parseJson, parseProgress, storedNumber } from './stored-values';
+import type { JobDetail, JobLocation, JobPage, JobSummary, ListJobsOptions, NameScan, Overview, QueueCounts } from './types';
+
+/** Tuning of {@link QueueInspector}. */
+export interface QueueInspectorOptions {
+  /**
+   * Queues to list even before any producer or worker registered them.
+   * @defaultValue []
+   */
+  readonly knownQueues?: readonly string[];
+  /**
+   * Characters of a payload shown in a list row.
+   * @defaultValue 160
+   */
+  readonly previewChars?: number;
+  /**
+   * Bytes of error and progress text read for a list row.
+   * @defaultValue 400
+   */
+  readonly textBytes?: number;
+  /**
+   * How many of the newest waiting/active/delayed jobs a name filter looks at
+   * (those states have no name index, so the filter is a bounded scan).
+   * @defaultValue 5000
+   */
+  readonly nameScanLimit?: number;
+}
+
+/** Job JSON up to this many bytes comes back whole for a list row. */
+const HEAD_BYTES = 2_048;
+/** Bytes read from the end of a longer job JSON (options, status, progress). */
+const TAIL_BYTES = 16_384;
+
+/**
+ * The dashboard's read side: queues, counts, paginated job lists (newest first,
+ * as fast on page 2,000 as on page 1), job details, look-up by id, workers and
+ * throughput. Reads only; see `QueueAdmin` for the writes.
+ */
+export class QueueInspector {
+  private readonly scripts: InspectScripts;
+  private readonly registry: WorkerRegistry;
+  private readonly knownQueues: readonly string[];
+  private readonly previewChars: number;
+  private readonly textBytes: number;
+  private readonly nameScanLimit: number;
+
+  /**
+   * @param redis - an ioredis connection (not bee-queue's)
+   * @param prefix - the key prefix from `QueueConfig`
+   */
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    options: QueueInspectorOptions = {},
+  ) {
+    this.scripts = new InspectScripts(redis);
+    this.registry = new WorkerRegistry(redis, prefix);
+    this.knownQueues = options.knownQueues ?? [];
+    this.previewChars = options.previewChars ?? 160;
+    this.textBytes = options.textBytes ?? 400;
+    this.nameScanLimit = options.nameScanLimit ?? 5_000;
+  }
+
+  /** Every queue: the known ones first, in the order given, then the others by name. */
+  async queues(): Promise<string[]> {
+    const seen = await this.redis.smembers(globalKeys(this.prefix).queues);
+    const others = seen.filter((q) => !this.knownQueues.includes(q)).sort();
+    return [...this.knownQueues, ...others];
+  }
+
+  /** Whether a queue is known or was registered by a producer or worker. */
+  async hasQueue(queue: string): Promise<boolean> {
+    if (this.knownQueues.includes(queue)) return true;
+    return (await this.redis.sismember(globalKeys(this.prefix).queues, queue)) === 1;
+  }
+
+  /** Counts per state of each queue, in one round trip. */
+  async counts(queues: readonly string[]): Promise<QueueCounts[]> {
+    const pipeline = this.redis.pipeline();
+    for (const queue of queues) {
+      const k = queueKeys(this.prefix, queue);
+      pipeline.llen(k.waiting).llen(k.active).zcard(k.delayed).zcard(k.index('succeeded')).zcard(k.index('failed'));
+    }
+    const replies = (await pipeline.exec()) ?? [];
+    return queues.map((queue, i) => {
+      const n = (j: number) => {
+        const [err, v] = replies[i * 5 + j] ?? [null, 0];
+        if (err) throw err;
+        return Number(v);
+      };
+      return { queue, waiting: n(0), active: n(1), delayed: n(2), succeeded: n(3), failed: n(4) };
+    });
+  }
+
+  /** Every queue's counts, the live workers and the summed throughput of the last `minutes`. */
+  async overview(minutes = 60, now = Date.now()): Promise<Overview> {
+    const queues = await this.queues();
+    const [counts, workers, throughput] = await Promise.all([
+      this.counts(queues),
+      this.workers(),
+      this.throughput(queues, minutes, now),
+    ]);
+    return { queues: counts, workers, throughput };
+  }
+
+  /** Processed and failed per minute, summed over `queues`, oldest minute first. */
+  async throughput(queues: readonly string[], minutes = 60, now = Date.now()): Promise<ThroughputPoint[]> {
+    const perQueue = await Promise.all(queues.map((q) => readThroughput(this.redis, this.prefix, q, minutes, now)));
+    const last = minuteStart(now);
+    return Array.from({ length: minutes }, (_, i) => ({
+      minuteStart: last - (minutes - 1 - i) * 60_000,
+      processed: perQueue.reduce((sum, points) => sum + (points[i]?.processed ?? 0), 0),
+      failed: perQueue.reduce((sum, points) => sum + (points[i]?.failed ?? 0), 0),
+    }));
+  }
+
+  /** Live workers, by name. */
+  workers(): Promise<WorkerInfo[]> {
+    return this.registry.list();
+  }
+
+  /**
+   * One page of a state's jobs, newest first. Each state is read by position
+   * (LRANGE on waiting/active, ZREVRANGE on delayed and on the succeeded/failed
+   * indexes), so a deep page costs what the first does. A name filter uses the
+   * per-name index for succeeded/failed and a bounded scan of the newest
+   * `nameScanLimit` jobs otherwise.
+   */
+  async listJobs(queue: string, state: JobState, options: ListJobsOptions = {}): Promise<JobPage> {
+    assertQueueName(queue);
+    assertJobState(state);
+    const { page, pageSize, offset } = pageWindow(options.page, options.pageSize);
+    const name = options.name ?? null;
+    if (name !== null) assertJobName(name);
+    const k = queueKeys(this.prefix, queue);
+    const stop = offset + pageSize - 1;
+    let ids: string[];
+    let total: number;
+    let nameScan: NameScan | null = null;
+    if (name !== null && (state === 'succeeded' || state === 'failed')) {
+      [ids, total] = await this.rangeAndCount('zset', k.nameIndex(state, name), offset, stop);
+    } else if (name !== null) {
+      const kind = state === 'delayed' ? 'zset' : 'list';
+      const [matches, scanned, pageIds, size] = await this.scripts.scanByName(
+        [sourceKey(k, state), k.jobs],
+        [kind, name, this.nameScanLimit, offset, pageSize],
+      );
+      ids = pageIds;
+      total = Number(matches);
+      nameScan = { scanned: Number(scanned), limit: this.nameScanLimit, complete: Number(size) <= this.nameScanLimit };
+    } else {
+      const kind = state === 'waiting' || state === 'active' ? 'list' : 'zset';
+      [ids, total] = await this.rangeAndCount(kind, sourceKey(k, state), offset, stop);
+    }
+    const jobs = await this.summaries(queue, state, ids);
+    return { queue, state, page, pageSize, total, pages: pageCount(total, pageSize), name, nameScan, jobs };
+  }
+
+  /** One job with everything stored about it, or `null` when there is no such job. */
+  async getJob(queue: string, id: string): Promise<JobDetail | null> {
+    assertQueueName(queue);
+    assertJobId(id);
+    const k = queueKeys(this.prefix, queue);
+    const replies = await this.redis
+      .multi()
+      .hget(k.jobs, id)
+      .hgetall(k.run(id))
+      .sismember(k.succeeded, id)
+      .sismember(k.failed, id)
+      .zscore(k.delayed, id)
+      .lpos(k.active, id)
+      .exec();
+    const value = (i: number) => {
+      const [err, v] = replies?.[i] ?? [new Error('transaction aborted'), null];
+      if (err) throw err;
+      return v;
+    };
+    const json = value(0) as string | null;
+    if (json === null) return null;
+    const run = parseRunRecord(value(1) as Record<string, string>);
+    const delayedAt = value(4) as string | null;
+    const state = stateOf(value(2) === 1, value(3) === 1, delayedAt !== null, value(5) !== null);
+    const stored = parseJson(json) as Partial<StoredJob> | undefined;
+    const valid = stored !== undefined && typeof stored === 'object' && stored !== null;
+    const options: Partial<StoredJob['options']> = (valid && typeof stored.options === 'object' && stored.options) || {};
+    return {
+      id,
+      queue,
+      state,
+      name: valid && typeof stored.data?.name === 'string' ? stored.data.name : null,
+      status: (valid && stored.status) || null,
+      payload: valid ? stored.data?.payload : json,
+      storedBytes: Buffer.byteLength(json),
+      options,
+      createdAt: numberOrNull(options.timestamp),
+      runAt: delayedAt === null ? null : Number(delayedAt),
+      run,
+      progress: parseProgress(run.progress),
+      result: run.result === undefined ? undefined : (parseJson(run.result) ?? run.result),
+      retriesLeft: numberOrNull(options.retries),
+      retriesTotal: numberOrNull(options.jobq?.retries),
+    };
+  }
+
+  /** Every queue holding a job with this id (ids are counted per queue, so several may). */
+  async findJob(id: string): Promise<JobLocation[]> {
+    assertJobId(id);
+    const queues = await this.queues();
+    const pipeline = this.redis.pipeline();
+    for (const q of queues) pipeline.hexists(queueKeys(this.prefix, q).jobs, id);
+    const replies = (await pipeline.exec()) ?? [];
+    const hits = queues.filter((_, i) => replies[i]?.[1] === 1);
+    return Promise.all(
+      hits.map(async (queue) => {
+        const state = await this.stateOfJob(queue, id);
+        const [summary] = await this.summaries(queue, state, [id]);
+        return { queue, id, state, name: summary?.name ?? null };
+      }),
+    );
+  }
+
+  private async stateOfJob(queue: string, id: string): Promise<JobState> {
+    const k = queueKeys(this.prefix, queue);
+    const r = (await this.redis.multi().sismember(k.succeeded, id).sismember(k.failed, id).zscore(k.delayed, id).lpos(k.active, id).exec()) ?? [];
+    return stateOf(r[0]?.[1] === 1, r[1]?.[1] === 1, r[2]?.[1] != null, r[3]?.[1] != null);
+  }
+
+  private async rangeAndCount(kind: 'list' | 'zset', key: string, start: number, stop: number): Promise<[string[], number]> {
+    const m = this.redis.multi();
+    if (kind === 'list') m.lrange(key, start, stop).llen(key);
+    else m.zrevrange(key, start, stop).zcard(key);
+    const replies = (await m.exec()) ?? [];
+    for (const [err] of replies) if (err) throw err;
+    return [(replies[0]?.[1] as string[]) ?? [], Number(replies[1]?.[1] ?? 0)];
+  }
+
+  private async summaries(queue: string, state: JobState, ids: readonly string[]): Promise<JobSummary[]> {
+    if (ids.length === 0) return [];
+    const k = queueKeys(this.prefix, queue);
+    const [rows, runAts] = await Promise.all([
+      this.scripts.readSummaries([k.jobs], [k.run(''), HEAD_BYTES, TAIL_BYTES, this.textBytes, ...ids]),
+      state === 'delayed' ? this.redis.zmscore(k.delayed, ...ids) : Promise.resolve([] as (string | null)[]),
+    ]);
+    const out: JobSummary[] = [];
+    rows.forEach((row, i) => {
+      const summary = this.toSummary(queue, state, ids[i], row, runAts[i] ?? null);
+      if (summary) out.push(summary);
+    });
+    return out;
+  }
+
+  private toSummary(queue: string, state: JobState, id: string, row: SummaryRow, runAt: string | null): JobSummary | null {
+    const [head, tail, totalBytes, , attempts, startedAt, finishedAt, durationMs, worker, error, errorCode, progress] = row;
+    // Removed between the range read and this one: skip the row.
+    if (head === null) return null;
+    const facts = readStoredJobFacts(head, tail, this.previewChars);
+    return {
+      id,
+      queue,
+      state,
+      name: facts.name,
+      createdAt: facts.createdAt,
+      runAt: runAt === null ? null : Number(runAt),
+      startedAt: storedNumber(startedAt),
+      finishedAt: storedNumber(finishedAt),
+      durationMs: storedNumber(durationMs),
+      attempts: Number(attempts || 0) || 0,
+      retriesLeft: facts.retriesLeft,
+      worker: worker || null,
+      payloadPreview: facts.payloadPreview,
+      payloadTruncated: facts.payloadTruncated,
+      storedBytes: Number(totalBytes),
+      error: error || null,
+      errorCode: errorCode || null,
+      progress: parseProgress(progress),
+    };
+  }
+}
+
+/** The list or zset a state's jobs are read from. */
+function sourceKey(k: QueueKeys, state: JobState): string {
+  switch (state) {
+    case 'waiting':
+      return k.waiting;
+    case 'active':
+      return k.active;
+    case 'delayed':
+      return k.delayed;
+    default:
+      return k.index(state);
+  }
+}
+
+function stateOf(succeeded: boolean, failed: boolean, delayed: boolean, active: boolean): JobState {
+  if (succeeded) return 'succeeded';
+  if (failed) return 'failed';
+  if (delayed) return 'delayed';
+  if (active) return 'active';
+  return 'waiting';
+}
+
+function minuteStart(ms: number): number {
+  return Math.floor(ms / 60_000) * 60_000;
+}

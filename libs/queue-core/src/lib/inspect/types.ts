@@ -1,0 +1,132 @@
+import type { JobState } from '../keys';
+import type { JobProgress, RunRecord, StoredJob, WorkerInfo } from '../records';
+import type { ThroughputPoint } from '../throughput';
+
+/** How many jobs a queue holds in each state. */
+export interface QueueCounts {
+  readonly queue: string;
+  readonly waiting: number;
+  readonly active: number;
+  readonly delayed: number;
+  readonly succeeded: number;
+  readonly failed: number;
+}
+
+/**
+ * One row of a job list: everything a list shows, with long strings already cut
+ * short inside Redis so a multi-MB payload never leaves it for a list.
+ */
+export interface JobSummary {
+  readonly id: string;
+  readonly queue: string;
+  readonly state: JobState;
+  /** Job name (`data.name`), `null` when the stored JSON has none. */
+  readonly name: string | null;
+  /** Created at, ms; `null` when it could not be read. */
+  readonly createdAt: number | null;
+  /** Run-at, ms, of a delayed job. */
+  readonly runAt: number | null;
+  readonly startedAt: number | null;
+  readonly finishedAt: number | null;
+  readonly durationMs: number | null;
+  /** Attempts started so far (0 before a worker first took the job). */
+  readonly attempts: number;
+  /** Retries left, when known. */
+  readonly retriesLeft: number | null;
+  readonly worker: string | null;
+  /** The start of the payload's JSON, at most `previewChars` characters. */
+  readonly payloadPreview: string;
+  /** Whether `payloadPreview` was cut short. */
+  readonly payloadTruncated: boolean;
+  /** Size of the whole stored job JSON, in bytes. */
+  readonly storedBytes: number;
+  /** Error message of the latest failed attempt, cut short. */
+  readonly error: string | null;
+  readonly errorCode: string | null;
+  readonly progress: JobProgress | null;
+}
+
+/** The bounded scan behind a name filter on waiting, active and delayed lists. */
+export interface NameScan {
+  /** How many of the newest jobs were looked at. */
+  readonly scanned: number;
+  /** The most the scan looks at. */
+  readonly limit: number;
+  /** `true` when the scan covered the whole state. */
+  readonly complete: boolean;
+}
+
+/** One page of a state's jobs, newest first. */
+export interface JobPage {
+  readonly queue: string;
+  readonly state: JobState;
+  /** 1-based. */
+  readonly page: number;
+  readonly pageSize: number;
+  /** Jobs in the state (or matching the name filter). */
+  readonly total: number;
+  /** Pages in all (at least 1). */
+  readonly pages: number;
+  /** The name filter, when one was given. */
+  readonly name: string | null;
+  /** Set for a name filter on waiting, active or delayed (a bounded scan). */
+  readonly nameScan: NameScan | null;
+  readonly jobs: readonly JobSummary[];
+}
+
+/** What {@link QueueInspector.listJobs} accepts. */
+export interface ListJobsOptions {
+  /**
+   * 1-based page.
+   * @defaultValue 1
+   */
+  readonly page?: number;
+  /**
+   * Jobs per page, 1-200.
+   * @defaultValue 20
+   */
+  readonly pageSize?: number;
+  /** Only jobs with this name. */
+  readonly name?: string;
+}
+
+/** Everything stored about one job. */
+export interface JobDetail {
+  readonly id: string;
+  readonly queue: string;
+  readonly state: JobState;
+  readonly name: string | null;
+  /** bee-queue's status field. */
+  readonly status: StoredJob['status'] | null;
+  readonly payload: unknown;
+  /** Size of the whole stored job JSON, in bytes. */
+  readonly storedBytes: number;
+  readonly options: Partial<StoredJob['options']>;
+  readonly createdAt: number | null;
+  /** Run-at, ms, of a delayed job. */
+  readonly runAt: number | null;
+  readonly run: RunRecord;
+  /** Parsed `run.progress`. */
+  readonly progress: JobProgress | null;
+  /** Parsed `run.result`; `undefined` when there is none. */
+  readonly result: unknown;
+  readonly retriesLeft: number | null;
+  /** Retries the job was created with. */
+  readonly retriesTotal: number | null;
+}
+
+/** Where a job id was found. */
+export interface JobLocation {
+  readonly queue: string;
+  readonly id: string;
+  readonly state: JobState;
+  readonly name: string | null;
+}
+
+/** Per-queue counts, live workers and summed throughput: the overview page. */
+export interface Overview {
+  readonly queues: readonly QueueCounts[];
+  readonly workers: readonly WorkerInfo[];
+  /** Processed and failed per minute over every queue, oldest first. */
+  readonly throughput: readonly ThroughputPoint[];
+}
