@@ -20,3 +20,4 @@ export type { BoundHandler, JobContext, JobHandler } from './lib/handler';
 export { Worker } from './lib/worker';
 export type { CloseSummary, JobFinishedEvent, StalledEvent, WorkerEvents } from './lib/worker';
 export type { WorkerOptions } from './lib/worker-options';
+export * from './lib/inspect';
