@@ -1,0 +1,273 @@
+import { Redis } from 'ioredis';
+import {
+  JobFailedError,
+  QueueClient,
+  UnrecoverableError,
+  Worker,
+  WorkerRegistry,
+  handle,
+  queueKeys,
+  readThroughput,
+  type BoundHandler,
+  type QueueConfig,
+} from '../src';
+import { echo, flaky, highJob, lowJob, slow } from './contracts';
+import { deletePrefix, rawRedis, testConfig, waitFor } from './helpers';
+
+describe('Worker', () => {
+  let config: QueueConfig;
+  let client: QueueClient;
+  let redis: Redis;
+  const workers: Worker[] = [];
+
+  const echoHandler = handle(echo, (p) => ({ n: p.n, by: 'echo' }));
+  const flakyHandler = handle(flaky, (p, ctx) => {
+    if (ctx.attempt <= p.failTimes) throw new Error(`attempt ${ctx.attempt} fails`);
+    return { attempts: ctx.attempt };
+  });
+  const slowHandler = handle(slow, async (p, ctx) => {
+    await new Promise<void>((resolve, reject) => {
+      const t = setTimeout(resolve, p.ms);
+      ctx.signal.addEventListener('abort', () => {
+        clearTimeout(t);
+        reject(ctx.signal.reason);
+      });
+    });
+    return { waited: p.ms };
+  });
+
+  async function startWorker(handlers: BoundHandler[], extra: Partial<ConstructorParameters<typeof Worker>[1]> = {}): Promise<Worker> {
+    const w = new Worker(config, { name: `w${workers.length + 1}`, concurrency: 4, handlers, heartbeatMs: 200, stallIntervalMs: 1_000, ...extra });
+    workers.push(w);
+    await w.start();
+    return w;
+  }
+
+  beforeEach(async () => {
+    config = testConfig('worker');
+    client = await QueueClient.connect(config);
+    redis = rawRedis();
+  });
+  afterEach(async () => {
+    await Promise.all(workers.splice(0).map((w) => w.stopNow()));
+    await client.close();
+    await deletePrefix(redis, config.prefix);
+    redis.disconnect();
+  });
+
+  it('runs a job and returns the typed result through the handle', async () => {
+    await startWorker([echoHandler]);
+    const job = await client.enqueue(echo, { n: 7 });
+    const result = await job.result({ timeoutMs: 5_000 });
+    expect(result).toEqual({ n: 7, by: 'echo' });
+    expect(await job.status()).toBe('succeeded');
+    const k = queueKeys(config.prefix, 'test_main');
+    expect(await redis.sismember(k.succeeded, job.id)).toBe(1);
+    expect(await redis.zscore(k.index('succeeded'), job.id)).not.toBeNull();
+    expect(await redis.zscore(k.nameIndex('succeeded', 'test.echo'), job.id)).not.toBeNull();
+    expect(JSON.parse((await redis.hget(k.jobs, job.id))!).status).toBe('succeeded');
+    const run = await redis.hgetall(k.run(job.id));
+    expect(run).toMatchObject({ state: 'succeeded', attempts: '1', worker: 'w1' });
+    expect(Number(run['finishedAt'])).toBeGreaterThanOrEqual(Number(run['startedAt']));
+  });
+
+  it('fails a job whose stored payload breaks the contract, and keeps going', async () => {
+    const w = await startWorker([echoHandler]);
+    const events: string[] = [];
+    w.on('job:finished', (e) => events.push(`${e.id}:${e.outcome}`));
+    // Bypass the producer's check the way a buggy or foreign producer would.
+    const k = queueKeys(config.prefix, 'test_main');
+    const bad = { data: { name: 'test.echo', payload: { n: 'seven' } }, options: { timestamp: Date.now(), retries: 3, timeout: 5000, stacktraces: [] }, status: 'created', progress: 0 };
+    await redis.multi().hset(k.jobs, 'bad-1', JSON.stringify(bad)).lpush(k.waiting, 'bad-1').exec();
+    const good = await client.enqueue(echo, { n: 1 });
+    const err = (await client.job(echo, 'bad-1').result({ timeoutMs: 5_000 }).catch((e: unknown) => e)) as JobFailedError;
+    expect(err).toBeInstanceOf(JobFailedError);
+    expect(err.failureCode).toBe('JOBQ_PAYLOAD_INVALID');
+    expect(err.message).toMatch(/n: /);
+    await expect(good.result({ timeoutMs: 5_000 })).resolves.toEqual({ n: 1, by: 'echo' });
+    // Validation failures are not retried even with retries left.
+    expect(events).toContain('bad-1:failed');
+  });
+
+  it('fails a job whose handler returns a result that breaks the contract', async () => {
+    await startWorker([handle(echo, () => ({ n: 1, by: 5 }) as never)]);
+    const job = await client.enqueue(echo, { n: 1 });
+    await expect(job.result({ timeoutMs: 5_000 })).rejects.toMatchObject({ failureCode: 'JOBQ_RESULT_INVALID' });
+  });
+
+  it('retries with backoff, then succeeds', async () => {
+    await startWorker([flakyHandler]);
+    const started = Date.now();
+    const job = await client.enqueue(flaky, { failTimes: 2 });
+    await expect(job.result({ timeoutMs: 10_000 })).resolves.toEqual({ attempts: 3 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(400); // two fixed 200 ms waits
+    const run = await redis.hgetall(queueKeys(config.prefix, 'test_main').run(job.id));
+    expect(run['attempts']).toBe('3');
+    const stored = JSON.parse((await redis.hget(queueKeys(config.prefix, 'test_main').jobs, job.id))!);
+    expect(stored.options.retries).toBe(1);
+    expect(stored.options.stacktraces).toHaveLength(2);
+  });
+
+  it('exponential backoff waits longer each time; out of retries the job fails with its error', async () => {
+    await startWorker([flakyHandler]);
+    const job = await client.enqueue(flaky, { failTimes: 5 }, { retries: 2, backoff: { strategy: 'exponential', delayMs: 100 } });
+    const started = Date.now();
+    const err = (await job.result({ timeoutMs: 10_000 }).catch((e: unknown) => e)) as JobFailedError;
+    expect(err).toBeInstanceOf(JobFailedError);
+    expect(err.message).toContain('attempt 3 fails');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300); // 100 + 200
+  });
+
+  it('an UnrecoverableError fails at once without using retries', async () => {
+    let calls = 0;
+    await startWorker([
+      handle(flaky, () => {
+        calls += 1;
+        throw new UnrecoverableError('receiver said 410 Gone', 'HTTP_410');
+      }),
+    ]);
+    const job = await client.enqueue(flaky, { failTimes: 0 });
+    await expect(job.result({ timeoutMs: 5_000 })).rejects.toMatchObject({ failureCode: 'HTTP_410' });
+    expect(calls).toBe(1);
+  });
+
+  it('enforces timeouts for real: the job fails and the handler is aborted', async () => {
+    let abortedWith: unknown;
+    await startWorker([
+      handle(slow, async (_p, ctx) => {
+        await new Promise((r) => ctx.signal.addEventListener('abort', r));
+        abortedWith = ctx.signal.reason;
+        return { waited: 0 };
+      }),
+    ]);
+    const job = await client.enqueue(slow, { ms: 10_000 }, { timeoutMs: 200 });
+    await expect(job.result({ timeoutMs: 5_000 })).rejects.toMatchObject({ failureCode: 'JOBQ_JOB_TIMEOUT' });
+    expect((abortedWith as Error).message).toMatch(/timed out after 200 ms/);
+  });
+
+  it('reports progress', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    await startWorker([
+      handle(slow, async (_p, ctx) => {
+        await ctx.progress(40, 'two of five');
+        await gate;
+        return { waited: 0 };
+      }),
+    ]);
+    const job = await client.enqueue(slow, { ms: 0 });
+    await waitFor(() => job.progress(), 5_000, 'progress');
+    expect(await job.progress()).toEqual({ percent: 40, message: 'two of five' });
+    expect(await job.status()).toBe('active');
+    release();
+    await job.result({ timeoutMs: 5_000 });
+  });
+
+  it('a handler that throws a non-Error or rejects never takes the worker down', async () => {
+    const w = await startWorker([
+      handle(echo, (p) => {
+        if (p.n === 1) throw 'a string';
+        if (p.n === 2) return Promise.reject(undefined);
+        return { n: p.n, by: 'ok' };
+      }),
+    ]);
+    const [a, b, c] = await client.enqueueMany(echo, [{ payload: { n: 1 } }, { payload: { n: 2 } }, { payload: { n: 3 } }]);
+    await expect(a.result()).rejects.toMatchObject({ failureCode: 'JOBQ_HANDLER_ERROR' });
+    await expect(b.result()).rejects.toBeInstanceOf(JobFailedError);
+    await expect(c.result()).resolves.toEqual({ n: 3, by: 'ok' });
+    expect(w.info.failed).toBe(2);
+  });
+
+  it('runs delayed jobs when they are due', async () => {
+    await startWorker([echoHandler]);
+    const job = await client.enqueue(echo, { n: 1 }, { delayMs: 400 });
+    expect(await job.status()).toBe('delayed');
+    const started = Date.now();
+    await job.result({ timeoutMs: 5_000 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+  });
+
+  it('serves queues in priority order', async () => {
+    const order: string[] = [];
+    const lows = await client.enqueueMany(lowJob, Array.from({ length: 20 }, (_, i) => ({ payload: { i } })));
+    const highs = await client.enqueueMany(highJob, Array.from({ length: 5 }, (_, i) => ({ payload: { i } })));
+    await startWorker(
+      [
+        handle(lowJob, (p) => (order.push(`low${p.i}`), p)),
+        handle(highJob, (p) => (order.push(`high${p.i}`), p)),
+      ],
+      { queues: ['test_high', 'test_low'], concurrency: 1 },
+    );
+    await Promise.all([...lows, ...highs].map((j) => j.result({ timeoutMs: 10_000 })));
+    expect(order.slice(0, 5)).toEqual(['high0', 'high1', 'high2', 'high3', 'high4']);
+    expect(order.slice(5, 8)).toEqual(['low0', 'low1', 'low2']);
+  });
+
+  it('processes 10,000 bulk-enqueued jobs exactly once each', async () => {
+    const seen = new Map<number, number>();
+    await startWorker([handle(echo, (p) => (seen.set(p.n, (seen.get(p.n) ?? 0) + 1), { n: p.n, by: 'a' }))], { concurrency: 50 });
+    await startWorker([handle(echo, (p) => (seen.set(p.n, (seen.get(p.n) ?? 0) + 1), { n: p.n, by: 'b' }))], { concurrency: 50 });
+    const jobs = await client.enqueueMany(echo, Array.from({ length: 10_000 }, (_, n) => ({ payload: { n } })));
+    expect(new Set(jobs.map((j) => j.id)).size).toBe(10_000);
+    const k = queueKeys(config.prefix, 'test_main');
+    await waitFor(async () => (await redis.scard(k.succeeded)) === 10_000, 60_000, 'all 10,000 jobs');
+    expect(seen.size).toBe(10_000);
+    expect([...seen.values()].every((c) => c === 1)).toBe(true);
+    expect(await redis.llen(k.active)).toBe(0);
+    const tput = await readThroughput(redis, config.prefix, 'test_main', 2);
+    expect(tput.reduce((s, p) => s + p.processed, 0)).toBe(10_000);
+  }, 90_000);
+
+  it('registers in the worker registry and deregisters on close', async () => {
+    const w = await startWorker([slowHandler]);
+    const registry = new WorkerRegistry(redis, config.prefix);
+    const job = await client.enqueue(slow, { ms: 300 });
+    const busy = await waitFor(async () => (await registry.list()).find((i) => i.state === 'busy'), 5_000, 'busy worker');
+    expect(busy).toMatchObject({ name: 'w1', queues: ['test_main'], pid: process.pid, concurrency: 4 });
+    expect(busy.running[0]).toMatchObject({ id: job.id, name: 'test.slow', queue: 'test_main' });
+    await job.result();
+    await waitFor(async () => (await registry.get('w1'))?.processed === 1, 5_000, 'processed count');
+    const summary = await w.close({ graceMs: 1_000 });
+    expect(summary).toEqual({ completed: 0, requeued: 0 });
+    expect(await registry.list()).toEqual([]);
+  });
+
+  it('close() lets running jobs finish within the grace period', async () => {
+    const w = await startWorker([slowHandler]);
+    const job = await client.enqueue(slow, { ms: 400 });
+    await waitFor(async () => (await job.status()) === 'active', 5_000, 'active');
+    expect(await w.close({ graceMs: 5_000 })).toEqual({ completed: 1, requeued: 0 });
+    expect(await job.status()).toBe('succeeded');
+  });
+
+  it('stopNow() aborts running jobs and puts them back to waiting, attempt not counted', async () => {
+    const w = await startWorker([slowHandler]);
+    const job = await client.enqueue(slow, { ms: 30_000 });
+    await waitFor(async () => (await job.status()) === 'active', 5_000, 'active');
+    expect(await w.stopNow()).toEqual({ completed: 0, requeued: 1 });
+    const k = queueKeys(config.prefix, 'test_main');
+    expect(await job.status()).toBe('waiting');
+    expect(await redis.lrange(k.waiting, -1, -1)).toEqual([job.id]); // next in line
+    expect(await redis.hget(k.run(job.id), 'attempts')).toBe('0');
+    expect(await redis.llen(k.active)).toBe(0);
+    // Another worker picks it up.
+    await startWorker([handle(slow, () => ({ waited: -1 }))]);
+    await expect(job.result({ timeoutMs: 5_000 })).resolves.toEqual({ waited: -1 });
+  });
+
+  it('deletes finished jobs everywhere once their retention has passed', async () => {
+    await startWorker([echoHandler], { sweepIntervalMs: 200 });
+    const job = await client.enqueue(echo, { n: 1 }, { keepResultSeconds: 1 });
+    await job.result();
+    const k = queueKeys(config.prefix, 'test_main');
+    await waitFor(async () => (await redis.hexists(k.jobs, job.id)) === 0, 5_000, 'sweep');
+    expect(await redis.exists(k.run(job.id), k.index('succeeded'), k.nameIndex('succeeded', 'test.echo'), k.expiry)).toBe(0);
+    expect(await redis.sismember(k.succeeded, job.id)).toBe(0);
+    expect(await job.status()).toBe('missing');
+  });
+
+  it('rejects handlers whose queue the worker does not serve', () => {
+    expect(() => new Worker(config, { name: 'x', handlers: [echoHandler], queues: ['other'] })).toThrow(/would never run/);
+    expect(() => new Worker(config, { name: 'bad name', handlers: [echoHandler] })).toThrow(/name/);
+  });
+});
