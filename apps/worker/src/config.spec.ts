@@ -90,7 +90,7 @@ describe('loadWorkerConfig', () => {
     ['LOG_LEVEL', 'loud', 'must be one of fatal, error, warn, info'],
     ['REDIS_URL', 'http://localhost', 'must be a URL like redis://'],
     ['JOBQ_PREFIX', 'a b', 'letters, digits'],
-    ['WEBHOOK_SECRET', 'short', 'at least 16'],
+    ['WEBHOOK_SECRET', 'short', 'at least 8'],
     ['WORKER_NAME', 'has space', 'letters, digits'],
   ])('rejects %s=%s naming the variable', (variable, value, message) => {
     const err = errorOf({ [variable]: value });

@@ -67,7 +67,7 @@ const envSchema = z.object({
   WORKER_MAX_STALLS: optional(integer(0, 100)),
   LOG_LEVEL: optional(z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })),
   OUTBOX_DIR: optional(z.string()),
-  WEBHOOK_SECRET: optional(z.string().min(16, 'must be at least 16 characters')),
+  WEBHOOK_SECRET: optional(z.string().min(8, 'must be at least 8 characters')),
   WEBHOOK_ALLOW_HOSTS: optional(z.string().transform(list)),
   SUPERVISOR_PROCESS_NAME: optional(z.string()),
 });
