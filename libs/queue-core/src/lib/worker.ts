@@ -186,7 +186,12 @@ export class Worker extends EventEmitter<WorkerEvents> {
     const before = this.running.size;
     const graceMs = options.graceMs ?? 30_000;
     if (before > 0 && graceMs > 0) {
-      await Promise.race([Promise.allSettled([...this.running.values()].map((r) => r.done)), sleep(graceMs)]);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.allSettled([...this.running.values()].map((r) => r.done)),
+        new Promise((r) => (timer = setTimeout(r, graceMs))),
+      ]);
+      clearTimeout(timer);
     }
     const left = [...this.running.values()];
     const requeued = await this.giveBack(left);

@@ -1,0 +1,101 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { defineJob, z } from '@jobq/job-defs';
+import { Redis } from 'ioredis';
+import { QueueClient, Worker, WorkerRegistry, handle, queueKeys, type QueueConfig } from '../src';
+import { deletePrefix, rawRedis, REDIS_URL, testConfig, waitFor } from './helpers';
+
+// Same contract as fixtures/child-worker.cjs.
+const crash = defineJob({
+  name: 'test.crash',
+  queue: 'test_crash',
+  description: 'Crash-test job',
+  payload: z.object({ ms: z.number().int() }),
+  result: z.object({ waited: z.number(), by: z.string() }),
+});
+
+function spawnWorker(config: QueueConfig, name: string, env: Record<string, string> = {}): ChildProcess {
+  return spawn(process.execPath, [join(__dirname, 'fixtures/child-worker.cjs')], {
+    env: { ...process.env, REDIS_URL, PREFIX: config.prefix, NAME: name, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+}
+
+function exited(child: ChildProcess): Promise<NodeJS.Signals | number | null> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve(child.signalCode ?? child.exitCode);
+    else child.once('exit', (code, signal) => resolve(signal ?? code));
+  });
+}
+
+describe('crash recovery (worker processes killed with SIGKILL)', () => {
+  let config: QueueConfig;
+  let client: QueueClient;
+  let redis: Redis;
+  const children: ChildProcess[] = [];
+  const workers: Worker[] = [];
+
+  beforeEach(async () => {
+    config = testConfig('crash');
+    client = await QueueClient.connect(config);
+    redis = rawRedis();
+  });
+  afterEach(async () => {
+    for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    await Promise.all(workers.splice(0).map((w) => w.stopNow()));
+    await client.close();
+    await deletePrefix(redis, config.prefix);
+    redis.disconnect();
+  });
+
+  it('a job whose worker is killed mid-job is finished by another worker', async () => {
+    const victim = spawnWorker(config, 'victim');
+    children.push(victim);
+    const job = await client.enqueue(crash, { ms: 60_000 });
+    const k = queueKeys(config.prefix, 'test_crash');
+    await waitFor(async () => (await redis.hget(k.run(job.id), 'worker')) === 'victim', 10_000, 'victim to take the job');
+    victim.kill('SIGKILL');
+    await exited(victim);
+
+    const rescuer = new Worker(config, {
+      name: 'rescuer',
+      stallIntervalMs: 500,
+      heartbeatMs: 100,
+      handlers: [handle(crash, (p) => ({ waited: 0, by: 'rescuer' }))],
+    });
+    workers.push(rescuer);
+    const recovered: string[] = [];
+    rescuer.on('stalled', (e) => recovered.push(...e.recovered));
+    await rescuer.start();
+    await expect(job.result({ timeoutMs: 15_000 })).resolves.toEqual({ waited: 0, by: 'rescuer' });
+    expect(recovered).toContain(job.id);
+    const run = await redis.hgetall(k.run(job.id));
+    expect(run).toMatchObject({ state: 'succeeded', worker: 'rescuer', attempts: '1', stalls: '1' });
+    // The dead worker's registry record expires (heartbeat 100 ms -> TTL 300 ms).
+    const registry = new WorkerRegistry(redis, config.prefix);
+    await waitFor(async () => !(await registry.list()).some((w) => w.name === 'victim'), 5_000, 'victim record to expire');
+  }, 40_000);
+
+  it('a job that kills its worker every time ends failed instead of looping forever', async () => {
+    const job = await client.enqueue(crash, { ms: 0 });
+    const k = queueKeys(config.prefix, 'test_crash');
+    // MAX_STALLS=1: the first crash is recovered, the second fails the job.
+    for (let i = 0; i < 6 && (await redis.hget(k.run(job.id), 'state')) !== 'failed'; i += 1) {
+      const child = spawnWorker(config, `suicidal-${i}`, { MODE: 'suicide', MAX_STALLS: '1', STALL_MS: '300' });
+      children.push(child);
+      await Promise.race([exited(child), new Promise((r) => setTimeout(r, 3_000))]);
+      if (child.exitCode === null && child.signalCode === null) {
+        // It found nothing to run yet (the job waits in stalled state for the check): stop it.
+        child.kill('SIGKILL');
+        await exited(child);
+      }
+      await new Promise((r) => setTimeout(r, 400));
+    }
+    const err = await job.result({ timeoutMs: 10_000 }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'JOBQ_JOB_FAILED', failureCode: 'JOBQ_JOB_STALLED' });
+    expect(await redis.sismember(k.failed, job.id)).toBe(1);
+    expect(await redis.llen(k.active)).toBe(0);
+    expect(await redis.lrange(k.waiting, 0, -1)).not.toContain(job.id);
+    expect(await redis.hget(k.run(job.id), 'stalls')).toBe('2');
+  }, 60_000);
+});
