@@ -46,9 +46,12 @@ RUN npm ci --omit=dev --workspace=@jobq/worker --no-audit --no-fund \
  && chown -R node:node /var/lib/jobq
 COPY --from=build /out/ /app/
 COPY docker/supervisord.conf /etc/supervisor/jobq.conf
+COPY docker/worker-entrypoint.sh /usr/local/bin/jobq-worker-entrypoint
 USER node
 # Healthy when supervisord reports every worker process RUNNING
 # (`supervisorctl status` exits non-zero otherwise).
 HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
   CMD ["supervisorctl", "-c", "/etc/supervisor/jobq.conf", "status"]
+# The entry point gives each worker a unique name, then execs supervisord (PID 1).
+ENTRYPOINT ["/bin/sh", "/usr/local/bin/jobq-worker-entrypoint"]
 CMD ["supervisord", "-c", "/etc/supervisor/jobq.conf", "-n"]
