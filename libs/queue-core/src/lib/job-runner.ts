@@ -20,6 +20,25 @@ export interface TakenJob {
   readonly json: string;
   /** Attempt number, from 1. */
   readonly attempt: number;
+  /** The parsed JSON, or `null` when it is unreadable (then see `parseError`). */
+  readonly stored: StoredJob | null;
+  readonly parseError?: string;
+}
+
+/** Name recorded for a job whose stored JSON cannot be read. */
+export const UNREADABLE = '(unreadable)';
+
+/** Parses a job's stored JSON once, for both the dispatcher and the attempt. */
+export function parseStoredJob(json: string): { stored: StoredJob | null; parseError?: string } {
+  try {
+    const stored = JSON.parse(json) as StoredJob;
+    if (!stored || typeof stored !== 'object' || !stored.data || typeof stored.data.name !== 'string' || !stored.options) {
+      return { stored: null, parseError: 'missing data.name or options' };
+    }
+    return { stored };
+  } catch (err) {
+    return { stored: null, parseError: (err as Error).message };
+  }
 }
 
 /** How one attempt ended, ready to be recorded. */
@@ -89,14 +108,11 @@ export async function runAttempt(
   reportProgress: (p: JobProgress) => Promise<void>,
 ): Promise<AttemptOutcome> {
   const started = Date.now();
-  let stored: StoredJob;
-  try {
-    stored = JSON.parse(job.json) as StoredJob;
-    if (!stored || typeof stored !== 'object' || !stored.data || typeof stored.data.name !== 'string') throw new Error('missing data.name');
-  } catch (err) {
-    const error = { message: `Stored job is unreadable: ${(err as Error).message}`, code: 'JOBQ_JOB_CORRUPT', stack: '' };
-    return { kind: 'failed', name: '(unreadable)', json: job.json, error, retryAt: 0, durationMs: 0, expireAt: started + 604_800_000 };
+  if (!job.stored) {
+    const error = { message: `Stored job is unreadable: ${job.parseError ?? 'not a bee-queue job'}`, code: 'JOBQ_JOB_CORRUPT', stack: '' };
+    return { kind: 'failed', name: UNREADABLE, json: job.json, error, retryAt: 0, durationMs: 0, expireAt: started + 604_800_000 };
   }
+  const stored = job.stored;
   const name = stored.data.name;
   const bound = handlers.get(`${job.queue}\u0000${name}`);
   let timer: NodeJS.Timeout | undefined;

@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import type { QueueConfig } from './config';
 import { ClosedError, STALLED_MESSAGE_TEMPLATE } from './errors';
 import type { BoundHandler } from './handler';
-import { runAttempt, type AttemptOutcome, type TakenJob } from './job-runner';
+import { parseStoredJob, runAttempt, UNREADABLE, type AttemptOutcome, type TakenJob } from './job-runner';
 import { globalKeys, minuteOf, queueKeys, type QueueKeys } from './keys';
 import { WorkerScripts } from './lua';
 import type { JobProgress, StoredJob, WorkerInfo } from './records';
@@ -223,6 +223,9 @@ export class Worker extends EventEmitter<WorkerEvents> {
       const free = concurrency - this.running.size;
       if (free <= 0) {
         await this.waitForWake(60_000);
+        // Let the other attempts finishing in this tick free their slots too, so
+        // one fetch fills several slots.
+        await new Promise((r) => setImmediate(r));
         continue;
       }
       let reply: (string | number)[];
@@ -237,11 +240,12 @@ export class Worker extends EventEmitter<WorkerEvents> {
       }
       const taken: TakenJob[] = [];
       for (let i = 0; i < reply.length; i += 4) {
-        taken.push({ queue: queues[Number(reply[i]) - 1], id: String(reply[i + 1]), json: String(reply[i + 2]), attempt: Number(reply[i + 3]) });
+        const json = String(reply[i + 2]);
+        taken.push({ queue: queues[Number(reply[i]) - 1], id: String(reply[i + 1]), json, attempt: Number(reply[i + 3]), ...parseStoredJob(json) });
       }
       if (this.state !== 'running') {
         // close() began while the fetch was in flight: hand these straight back.
-        await this.giveBack(taken.map((t) => this.track(t, 'unknown')));
+        await this.giveBack(taken.map((t) => this.track(t, t.stored?.data.name ?? UNREADABLE)));
         break;
       }
       if (taken.length === 0) {
@@ -283,12 +287,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
 
   /** Starts one job; its promise never rejects. */
   private start1(t: TakenJob): void {
-    let name = 'unknown';
-    try {
-      name = (JSON.parse(t.json) as StoredJob).data.name;
-    } catch {
-      /* runAttempt reports the corrupt job */
-    }
+    const name = t.stored?.data.name ?? UNREADABLE;
     const entry = this.track(t, name);
     this.emit('job:started', { queue: t.queue, id: t.id, name, attempt: t.attempt });
     const k = this.keys[this.options.queues.indexOf(t.queue)];

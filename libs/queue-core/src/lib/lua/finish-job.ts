@@ -33,32 +33,31 @@ if redis.call('hexists', KEYS[1], id) == 0 then
 end
 redis.call('hset', KEYS[1], id, ARGV[3])
 local run = KEYS[10]
-redis.call('hset', run, 'durationMs', ARGV[5])
 if ARGV[12] ~= '' then redis.call('hset', run, 'progress', ARGV[12]) end
 if outcome == 'retry' then
-  redis.call('hset', run, 'error', ARGV[6], 'errorCode', ARGV[7], 'stack', ARGV[8])
   local at = tonumber(ARGV[10])
+  local state = 'waiting'
   if at > 0 then
     redis.call('zadd', KEYS[5], at, id)
-    redis.call('hset', run, 'state', 'delayed')
+    state = 'delayed'
   else
     redis.call('lpush', KEYS[4], id)
-    redis.call('hset', run, 'state', 'waiting')
   end
+  redis.call('hset', run, 'state', state, 'durationMs', ARGV[5], 'error', ARGV[6], 'errorCode', ARGV[7], 'stack', ARGV[8])
   return 1
 end
 redis.call('sadd', KEYS[6], id)
 redis.call('zadd', KEYS[7], ARGV[4], id)
 redis.call('zadd', KEYS[8], ARGV[4], id)
 redis.call('zadd', KEYS[9], ARGV[9], id)
-redis.call('hset', run, 'state', outcome, 'finishedAt', ARGV[4])
 if outcome == 'succeeded' then
-  redis.call('hset', run, 'result', ARGV[6])
+  redis.call('hset', run, 'state', outcome, 'finishedAt', ARGV[4], 'durationMs', ARGV[5], 'result', ARGV[6])
 else
-  redis.call('hset', run, 'error', ARGV[6], 'errorCode', ARGV[7], 'stack', ARGV[8])
+  redis.call('hset', run, 'state', outcome, 'finishedAt', ARGV[4], 'durationMs', ARGV[5], 'error', ARGV[6], 'errorCode', ARGV[7], 'stack', ARGV[8])
 end
-redis.call('hincrby', KEYS[11], 'processed', 1)
+if redis.call('hincrby', KEYS[11], 'processed', 1) == 1 then
+  redis.call('expire', KEYS[11], tonumber(ARGV[11]))
+end
 if outcome == 'failed' then redis.call('hincrby', KEYS[11], 'failed', 1) end
-redis.call('expire', KEYS[11], tonumber(ARGV[11]))
 return 1
 `;
