@@ -4,7 +4,7 @@ export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
   ...nx.configs['flat/javascript'],
-  { ignores: ['**/dist', '**/out-tsc', '**/node_modules', '**/test-output', '**/*.cjs'] },
+  { ignores: ['**/dist', '**/out-tsc', '**/node_modules', '**/test-output', '**/*.cjs', '**/test/fixtures/consumer/**'] },
   {
     files: ['**/*.ts'],
     rules: {
@@ -23,5 +23,10 @@ export default [
       ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
+  },
+  {
+    // Tests assert on values they just wrote; a non-null assertion there is the point.
+    files: ['**/*.spec.ts', '**/test/**/*.ts'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },
 ];

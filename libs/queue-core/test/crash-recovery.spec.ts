@@ -61,7 +61,7 @@ describe('crash recovery (worker processes killed with SIGKILL)', () => {
       name: 'rescuer',
       stallIntervalMs: 500,
       heartbeatMs: 100,
-      handlers: [handle(crash, (p) => ({ waited: 0, by: 'rescuer' }))],
+      handlers: [handle(crash, () => ({ waited: 0, by: 'rescuer' }))],
     });
     workers.push(rescuer);
     const recovered: string[] = [];

@@ -110,6 +110,12 @@ export class Worker extends EventEmitter<WorkerEvents> {
     this.identity = { hostname: options.hostname ?? osHostname(), pid: options.pid ?? process.pid };
   }
 
+  /** The connection and scripts; only used between start() and close(). */
+  private get live(): { redis: Redis; scripts: WorkerScripts } {
+    if (!this.redis || !this.scripts) throw new ClosedError(`Worker "${this.name}" is not started; call start() first`);
+    return { redis: this.redis, scripts: this.scripts };
+  }
+
   /** The worker's name. */
   get name(): string {
     return this.options.name;
@@ -230,7 +236,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       }
       let reply: (string | number)[];
       try {
-        reply = await this.scripts!.fetchJobs(keyArgs, [free, Date.now(), name, ...bases]);
+        reply = await this.live.scripts.fetchJobs(keyArgs, [free, Date.now(), name, ...bases]);
         failures = 0;
       } catch (err) {
         this.emit('error', err as Error);
@@ -258,15 +264,15 @@ export class Worker extends EventEmitter<WorkerEvents> {
     }
   }
 
+  /** Sleeps up to `ms`, or until a slot frees, a stall check recovers jobs or close() begins. */
   private waitForWake(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      const self = this;
-      function done() {
+      const done = () => {
         clearTimeout(timer);
-        if (self.wake === done) self.wake = null;
+        if (this.wake === done) this.wake = null;
         resolve();
-      }
+      };
+      const timer = setTimeout(done, ms);
       this.wake = done;
     });
   }
@@ -294,7 +300,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     let lastProgress: JobProgress | undefined;
     entry.done = runAttempt(t, this.handlers, entry.controller, async (p) => {
       lastProgress = p;
-      if (!entry.abandoned) await this.redis!.hset(k.run(t.id), 'progress', JSON.stringify(p));
+      if (!entry.abandoned) await this.live.redis.hset(k.run(t.id), 'progress', JSON.stringify(p));
     })
       .then((outcome) => this.record(k, t, entry, outcome, lastProgress))
       .catch((err) => {
@@ -342,7 +348,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     for (let tries = 0; ; tries += 1) {
       if (entry.abandoned) return;
       try {
-        await this.scripts!.finishJob(keys, args);
+        await this.live.scripts.finishJob(keys, args);
         break;
       } catch (err) {
         this.emit('error', err as Error);
@@ -375,7 +381,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       if (ids.length === 0) continue;
       const k = this.keys[i];
       try {
-        requeued += await this.scripts!.requeueJobs([k.active, k.waiting, k.stalling], [k.base, ...ids]);
+        requeued += await this.live.scripts.requeueJobs([k.active, k.waiting, k.stalling], [k.base, ...ids]);
       } catch (err) {
         // The stall check will recover them instead.
         this.emit('error', err as Error);
@@ -392,7 +398,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     try {
       const byQueue = new Map<string, string[]>();
       for (const r of this.running.values()) if (!r.abandoned) byQueue.set(r.queue, [...(byQueue.get(r.queue) ?? []), r.id]);
-      const claims = [...byQueue].map(([q, ids]) => this.redis!.srem(queueKeys(this.config.prefix, q).stalling, ...ids));
+      const claims = [...byQueue].map(([q, ids]) => this.live.redis.srem(queueKeys(this.config.prefix, q).stalling, ...ids));
       await Promise.all([this.registry.write(this.info, this.options.registryTtlMs), ...claims]);
     } catch (err) {
       this.emit('error', err as Error);
@@ -408,7 +414,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     for (const k of this.keys) {
       const queue = this.options.queues[this.keys.indexOf(k)];
       try {
-        const [recovered, failed] = await this.scripts!.checkStalled(
+        const [recovered, failed] = await this.live.scripts.checkStalled(
           [k.stallBlock, k.stalling, k.waiting, k.active, k.jobs, k.failed, k.index('failed'), k.expiry, k.throughput(minuteOf(now))],
           [this.options.stallIntervalMs, this.options.maxStalls, now, k.base, THROUGHPUT_RETENTION_SECONDS, STALLED_MESSAGE_TEMPLATE],
         );
@@ -425,8 +431,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
 
   /** Brings bee-queue's JSON of jobs failed by the stall limit in line with the failure. */
   private async markStalledFailed(k: QueueKeys, ids: readonly string[]): Promise<void> {
-    const jsons = await this.redis!.hmget(k.jobs, ...ids);
-    const pipeline = this.redis!.pipeline();
+    const jsons = await this.live.redis.hmget(k.jobs, ...ids);
+    const pipeline = this.live.redis.pipeline();
     ids.forEach((id, i) => {
       const json = jsons[i];
       if (!json) return;
@@ -447,10 +453,10 @@ export class Worker extends EventEmitter<WorkerEvents> {
     if (this.state !== 'running') return;
     for (const k of this.keys) {
       try {
-        const locked = await this.redis!.set(k.janitorLock, this.name, 'PX', this.options.sweepIntervalMs, 'NX');
+        const locked = await this.live.redis.set(k.janitorLock, this.name, 'PX', this.options.sweepIntervalMs, 'NX');
         if (!locked) continue;
         for (let round = 0; round < 100 && this.state === 'running'; round += 1) {
-          const n = await this.scripts!.sweepExpired(
+          const n = await this.live.scripts.sweepExpired(
             [k.expiry, k.jobs, k.succeeded, k.failed, k.index('succeeded'), k.index('failed')],
             [Date.now(), k.base, 500],
           );
