@@ -98,6 +98,10 @@ async function stop(signal) {
   process.exit(bad.length ? 1 : 0);
 }
 
+// Should this script die some other way, leave no orphans behind.
+process.on('exit', () => {
+  for (const c of children) if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGKILL');
+});
 process.on('SIGINT', () => void stop('SIGINT'));
 process.on('SIGTERM', () => void stop('SIGTERM'));
 

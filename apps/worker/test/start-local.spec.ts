@@ -1,0 +1,61 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { WorkerRegistry, type QueueConfig } from '@jobq/queue-core';
+import { deletePrefix, rawRedis, testConfig, type RedisConnection } from './support/redis';
+import { waitFor } from './support/wait';
+
+const SCRIPT = join(__dirname, '../../../scripts/start-local.cjs');
+
+describe('scripts/start-local.cjs (npm start)', () => {
+  let config: QueueConfig;
+  let redis: RedisConnection;
+
+  beforeAll(async () => {
+    config = testConfig('start-local');
+    redis = await rawRedis(config);
+  });
+  afterAll(async () => {
+    await deletePrefix(redis, config.prefix);
+    redis.disconnect();
+  });
+
+  it('starts N named workers with prefixed output and stops them all on SIGINT', async () => {
+    const child = spawn(process.execPath, [SCRIPT, '--workers', '2', '--no-dashboard'], {
+      env: { ...process.env, REDIS_URL: config.redisUrl, JOBQ_PREFIX: config.prefix, WORKER_GRACE_MS: '2000' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const lines: string[] = [];
+    createInterface({ input: child.stdout! }).on('line', (l) => lines.push(l));
+    createInterface({ input: child.stderr! }).on('line', (l) => lines.push(l));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      const registry = new WorkerRegistry(redis, config.prefix);
+      await waitFor(async () => (await registry.list()).length === 2, { what: () => `two workers; output:\n${lines.join('\n')}` });
+      expect((await registry.list()).map((w) => w.name)).toEqual(['local-worker-01', 'local-worker-02']);
+      expect(lines.some((l) => l.startsWith('[local-worker-01]') && l.includes('"worker started; waiting for jobs"'))).toBe(true);
+
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+      expect(lines.filter((l) => /^\[local-worker-0[12]\] +exited with code 0$/.test(l))).toHaveLength(2);
+      expect(lines).toContain('start-local: all stopped.');
+      expect(await registry.list()).toEqual([]);
+    } finally {
+      // Its workers run in process groups of their own: let the script stop them (twice = at once).
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        child.kill('SIGTERM');
+        await exited;
+      }
+    }
+  });
+
+  it('refuses a bad worker count', async () => {
+    const child = spawn(process.execPath, [SCRIPT, '--workers', 'many'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    expect(code).toBe(1);
+    expect(stderr).toContain('must be a whole number from 0 to 99, got "many"');
+  });
+});
