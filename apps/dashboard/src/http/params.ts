@@ -1,0 +1,53 @@
+import { DEFAULT_PAGE_SIZE, JOB_ID_PATTERN, JOB_STATES, MAX_PAGE_SIZE, NAME_PATTERN } from '@jobq/queue-core';
+import { z } from 'zod';
+
+/** Route parameter: a queue name. */
+export const queueName = z.string().regex(NAME_PATTERN, 'is not a valid queue name');
+/** Route parameter: a job id. */
+export const jobId = z.string().regex(JOB_ID_PATTERN, 'is not a valid job id');
+/** Route parameter: a job state. */
+export const jobState = z.enum(JOB_STATES, { message: `must be one of ${JOB_STATES.join(', ')}` });
+
+/** `/queues/:queue` */
+export const queueParams = z.object({ queue: queueName });
+/** `/queues/:queue/jobs/:id` */
+export const jobParams = z.object({ queue: queueName, id: jobId });
+/** `/queues/:queue/states/:state/...` */
+export const stateParams = z.object({ queue: queueName, state: jobState });
+/** `/enqueue/:name` */
+export const contractParams = z.object({ name: z.string().regex(NAME_PATTERN, 'is not a valid job name') });
+
+const pageNumber = z
+  .string()
+  .regex(/^\d{1,9}$/, 'must be a whole number')
+  .transform(Number)
+  .pipe(z.number().min(1, 'must be at least 1'));
+
+/** Query of a queue page: state tab, page, page size, name filter. */
+export const listQuery = z.object({
+  state: jobState.default('waiting'),
+  page: pageNumber.default(1),
+  size: z
+    .string()
+    .regex(/^\d{1,3}$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().min(1).max(MAX_PAGE_SIZE))
+    .default(DEFAULT_PAGE_SIZE),
+  name: z
+    .string()
+    .trim()
+    .transform((v) => (v === '' ? undefined : v))
+    .pipe(z.string().regex(NAME_PATTERN, 'is not a valid job name').optional())
+    .optional(),
+});
+
+/** Query of the search box. */
+export const searchQuery = z.object({ id: z.string().trim().pipe(jobId) });
+
+/** Fields every destructive form may carry. */
+export const confirmBody = z.object({ confirm: z.literal('yes').optional() }).loose();
+
+/** Parses route input with `schema`; a mismatch becomes a 400 through the error handler. */
+export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
+  return schema.parse(input ?? {});
+}

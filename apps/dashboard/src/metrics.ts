@@ -1,0 +1,73 @@
+import type { QueueInspector } from '@jobq/queue-core';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * Prometheus metrics, read from Redis at scrape time: jobs per queue and state,
+ * workers online, per-queue processed/failed over the last hour, and each live
+ * worker's processed/failed totals (counters that restart with the worker).
+ */
+export function createMetrics(inspector: QueueInspector): Registry {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'jobq_dashboard_' });
+  // One Redis read per scrape, shared by the collectors below.
+  let snapshot: Promise<Awaited<ReturnType<typeof read>>> | null = null;
+  const read = async () => {
+    const queues = await inspector.queues();
+    const [counts, workers, perQueue] = await Promise.all([
+      inspector.counts(queues),
+      inspector.workers(),
+      Promise.all(queues.map(async (q) => ({ queue: q, points: await inspector.throughput([q], 60) }))),
+    ]);
+    return { counts, workers, perQueue };
+  };
+  const current = () => {
+    snapshot ??= read().finally(() => setImmediate(() => (snapshot = null)));
+    return snapshot;
+  };
+
+  new Gauge({
+    name: 'jobq_jobs',
+    help: 'Jobs per queue and state',
+    labelNames: ['queue', 'state'],
+    registers: [registry],
+    async collect() {
+      const { counts } = await current();
+      this.reset();
+      for (const c of counts) for (const state of ['waiting', 'active', 'delayed', 'succeeded', 'failed'] as const) this.set({ queue: c.queue, state }, c[state]);
+    },
+  });
+  new Gauge({
+    name: 'jobq_workers_online',
+    help: 'Live workers in the registry',
+    registers: [registry],
+    async collect() {
+      this.set((await current()).workers.length);
+    },
+  });
+  for (const [field, help] of [
+    ['processed', 'Jobs that finished (succeeded or failed for good) in the last 60 minutes'],
+    ['failed', 'Jobs that failed for good in the last 60 minutes'],
+  ] as const) {
+    new Gauge({
+      name: `jobq_${field}_last_hour`,
+      help,
+      labelNames: ['queue'],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const { queue, points } of (await current()).perQueue) this.set({ queue }, points.reduce((s, p) => s + p[field], 0));
+      },
+    });
+    new Counter({
+      name: `jobq_worker_${field}_total`,
+      help: `Jobs each live worker has ${field} since it started`,
+      labelNames: ['worker'],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const w of (await current()).workers) this.inc({ worker: w.name }, w[field]);
+      },
+    });
+  }
+  return registry;
+}

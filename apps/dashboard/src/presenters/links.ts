@@ -1,0 +1,55 @@
+import type { JobState } from '@jobq/queue-core';
+
+/** Builds every URL the pages link to, under the dashboard's URL prefix. */
+export class Links {
+  /** @param base - the URL prefix (`''` or `/ops/queues`) */
+  constructor(readonly base: string) {}
+
+  overview(): string {
+    return `${this.base}/`;
+  }
+
+  workers(): string {
+    return `${this.base}/workers`;
+  }
+
+  queue(queue: string, state?: JobState, query: Record<string, string | number | undefined> = {}): string {
+    const params = new URLSearchParams();
+    if (state) params.set('state', state);
+    for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') params.set(k, String(v));
+    const qs = params.toString();
+    return `${this.base}/queues/${encodeURIComponent(queue)}${qs ? `?${qs}` : ''}`;
+  }
+
+  job(queue: string, id: string): string {
+    return `${this.base}/queues/${encodeURIComponent(queue)}/jobs/${encodeURIComponent(id)}`;
+  }
+
+  retryJob(queue: string, id: string): string {
+    return `${this.job(queue, id)}/retry`;
+  }
+
+  removeJob(queue: string, id: string): string {
+    return `${this.job(queue, id)}/remove`;
+  }
+
+  retryAllFailed(queue: string): string {
+    return `${this.base}/queues/${encodeURIComponent(queue)}/retry-failed`;
+  }
+
+  emptyState(queue: string, state: JobState): string {
+    return `${this.base}/queues/${encodeURIComponent(queue)}/states/${state}/empty`;
+  }
+
+  enqueueList(): string {
+    return `${this.base}/enqueue`;
+  }
+
+  enqueue(name: string): string {
+    return `${this.base}/enqueue/${encodeURIComponent(name)}`;
+  }
+
+  worker(name: string): string {
+    return `${this.workers()}#worker-${encodeURIComponent(name)}`;
+  }
+}

@@ -1,0 +1,23 @@
+import { JOB_STATES, type Overview } from '@jobq/queue-core';
+import { presentChart } from './chart';
+import { formatCount } from './format';
+import type { Links } from './links';
+
+/** View model of the overview page. */
+export function presentOverview(o: Overview, links: Links) {
+  const totals = Object.fromEntries(JOB_STATES.map((s) => [s, o.queues.reduce((sum, q) => sum + q[s], 0)]));
+  return {
+    states: JOB_STATES,
+    queues: o.queues.map((q) => ({
+      name: q.queue,
+      href: links.queue(q.queue),
+      cells: JOB_STATES.map((s) => ({ state: s, count: formatCount(q[s]), zero: q[s] === 0, href: links.queue(q.queue, s) })),
+    })),
+    totals: JOB_STATES.map((s) => ({ state: s, count: formatCount(totals[s] ?? 0) })),
+    hasQueues: o.queues.length > 0,
+    workersOnline: formatCount(o.workers.length),
+    workersBusy: formatCount(o.workers.filter((w) => w.state === 'busy').length),
+    workersHref: links.workers(),
+    chart: presentChart(o.throughput),
+  };
+}

@@ -1,0 +1,76 @@
+import { QueueError } from '@jobq/queue-core';
+import type { Request, Response, Router } from 'express';
+import { redirectWithFlash } from '../http/flash';
+import { confirmBody, jobParams, parseInput, queueParams, stateParams } from '../http/params';
+import { sendPage } from '../http/respond';
+import type { RouteContext } from './context';
+
+/**
+ * The write actions (POST only; CSRF-checked and refused in read-only mode by the
+ * app). Destructive ones need `confirm=yes`: the page's script asks first, and
+ * without it (no script) a confirmation page asks instead.
+ */
+export function actionRoutes(router: Router, ctx: RouteContext): void {
+  router.post('/queues/:queue/jobs/:id/retry', async (req: Request, res: Response) => {
+    const { queue, id } = parseInput(jobParams, req.params);
+    await act(res, ctx, ctx.links.job(queue, id), async () => {
+      await ctx.admin.retryJob(queue, id);
+      return `Job ${id} is waiting to run again.`;
+    });
+  });
+
+  router.post('/queues/:queue/jobs/:id/remove', async (req: Request, res: Response) => {
+    const { queue, id } = parseInput(jobParams, req.params);
+    if (!confirmed(req, res, ctx, `Remove job ${id} from ${queue}? This cannot be undone.`, ctx.links.job(queue, id))) return;
+    await act(res, ctx, ctx.links.queue(queue), async () => {
+      await ctx.admin.removeJob(queue, id);
+      return `Job ${id} was removed.`;
+    }, ctx.links.job(queue, id));
+  });
+
+  router.post('/queues/:queue/retry-failed', async (req: Request, res: Response) => {
+    const { queue } = parseInput(queueParams, req.params);
+    const back = ctx.links.queue(queue, 'failed');
+    if (!confirmed(req, res, ctx, `Retry every failed job of ${queue}?`, back)) return;
+    await act(res, ctx, back, async () => {
+      const n = await ctx.admin.retryAllFailed(queue);
+      return `${n.toLocaleString('en-US')} failed job${n === 1 ? '' : 's'} of ${queue} ${n === 1 ? 'is' : 'are'} waiting to run again.`;
+    });
+  });
+
+  router.post('/queues/:queue/states/:state/empty', async (req: Request, res: Response) => {
+    const { queue, state } = parseInput(stateParams, req.params);
+    const back = ctx.links.queue(queue, state);
+    if (!confirmed(req, res, ctx, `Delete every ${state} job of ${queue}? This cannot be undone.`, back)) return;
+    await act(res, ctx, back, async () => {
+      const n = await ctx.admin.emptyState(queue, state);
+      return `Deleted ${n.toLocaleString('en-US')} ${state} job${n === 1 ? '' : 's'} of ${queue}.`;
+    });
+  });
+}
+
+/** `true` when the form carries `confirm=yes`; otherwise answers with a confirmation page. */
+function confirmed(req: Request, res: Response, ctx: RouteContext, question: string, cancelHref: string): boolean {
+  if (parseInput(confirmBody, req.body).confirm === 'yes') return true;
+  sendPage(req, res, ctx.views, 'confirm', 'Please confirm', { question, action: req.originalUrl, cancelHref });
+  return false;
+}
+
+/**
+ * Runs an action and redirects with its outcome as a flash message. Expected
+ * refusals (no such job, job not failed, job running) are messages too; anything
+ * else (Redis away) goes to the error handler.
+ */
+async function act(res: Response, ctx: RouteContext, to: string, run: () => Promise<string>, toOnError = to): Promise<void> {
+  try {
+    const text = await run();
+    ctx.logger.info({ action: res.req.originalUrl }, text);
+    redirectWithFlash(res, to, { kind: 'ok', text }, ctx.cookiePath);
+  } catch (err) {
+    if (err instanceof QueueError && (err.code === 'JOBQ_JOB_NOT_FOUND' || err.code === 'JOBQ_INVALID_ARGUMENT')) {
+      redirectWithFlash(res, toOnError, { kind: 'error', text: err.message.slice(0, 500) }, ctx.cookiePath);
+      return;
+    }
+    throw err;
+  }
+}
