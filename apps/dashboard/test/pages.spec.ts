@@ -1,0 +1,219 @@
+import { WorkerRegistry } from '@jobq/queue-core';
+import type { Redis } from 'ioredis';
+import { deletePrefix, fixtureRedis, manyJobs, testPrefix, writeJobs, type FixtureJob } from './fixtures';
+import { startDashboard, TestBrowser, type RunningDashboard } from './harness';
+
+const prefix = testPrefix('pages');
+let redis: Redis;
+let dash: RunningDashboard;
+const http = new TestBrowser();
+
+const named = (jobs: FixtureJob[], every: number, name: string) => jobs.map((j, i) => (i % every === 0 ? { ...j, name } : j));
+
+beforeAll(async () => {
+  redis = fixtureRedis();
+  await writeJobs(redis, prefix, [
+    ...named(manyJobs('high_priority', 'waiting', 45, 1), 3, 'webhook.deliver'),
+    ...manyJobs('high_priority', 'active', 3, 60).map((j) => ({ ...j, progress: { percent: 40, message: 'chunk 4 of 10' }, worker: 'w-alpha' })),
+    ...manyJobs('high_priority', 'delayed', 5, 70),
+    ...manyJobs('high_priority', 'succeeded', 30, 100).map((j) => ({ ...j, result: { messageId: `m-${j.id}` } })),
+    ...named(manyJobs('high_priority', 'failed', 25, 200), 2, 'webhook.deliver').map((j) => ({ ...j, error: `receiver said 500 for ${j.id}`, errorCode: 'E_HTTP_500', retries: 2 })),
+    { queue: 'low_priority', id: '1', name: 'report.generate', payload: { reportType: 'sales' }, state: 'waiting' },
+  ]);
+  const now = Date.now();
+  await new WorkerRegistry(redis, prefix).write(
+    {
+      name: 'w-alpha',
+      hostname: 'host-1',
+      pid: 4242,
+      queues: ['high_priority', 'low_priority'],
+      concurrency: 4,
+      state: 'busy',
+      running: [{ queue: 'high_priority', id: '60', name: 'email.send', startedAt: now - 5_000 }],
+      processed: 1234,
+      failed: 56,
+      busyMs: 99_000,
+      startedAt: now - 3_600_000,
+      lastHeartbeat: now,
+    },
+    60_000,
+  );
+  dash = await startDashboard(prefix);
+});
+
+afterAll(async () => {
+  await dash.close();
+  await deletePrefix(redis, prefix);
+  redis.disconnect();
+});
+
+const json = async (path: string) => {
+  const res = await http.get(`${dash.url}${path}`);
+  return { status: res.status, data: JSON.parse(res.body) };
+};
+
+describe('overview', () => {
+  it('shows every queue with its counts, the workers and the chart', async () => {
+    const res = await http.get(`${dash.url}/`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/text\/html/);
+    expect(res.body).toContain('high_priority');
+    expect(res.body).toContain('low_priority');
+    expect(res.body).toMatch(/<strong>1<\/strong> workers online/);
+    expect(res.body).toContain('<svg');
+    expect(res.body).toContain('55 processed');
+  });
+
+  it('has a JSON twin with the same counts', async () => {
+    const { status, data } = await json('/api/overview');
+    expect(status).toBe(200);
+    const high = data.queues.find((q: { queue: string }) => q.queue === 'high_priority');
+    expect(high).toEqual({ queue: 'high_priority', waiting: 45, active: 3, delayed: 5, succeeded: 30, failed: 25 });
+    expect(data.workers).toHaveLength(1);
+    expect(data.throughput).toHaveLength(60);
+  });
+
+  it('answers a live refresh with the page body only', async () => {
+    const res = await http.get(`${dash.url}/`, { 'x-live': '1' });
+    expect(res.status).toBe(200);
+    expect(res.body).not.toContain('<html');
+    expect(res.body).toContain('id="overview-counts"');
+  });
+});
+
+describe('queue page', () => {
+  it.each(['waiting', 'active', 'delayed', 'succeeded', 'failed'])('lists %s jobs newest first, in HTML and JSON', async (state) => {
+    const html = await http.get(`${dash.url}/queues/high_priority?state=${state}`);
+    expect(html.status).toBe(200);
+    expect(html.body).toContain('aria-current="page">' + state);
+    const { status, data } = await json(`/api/queues/high_priority?state=${state}`);
+    expect(status).toBe(200);
+    const ids = data.list.jobs.map((j: { id: string }) => Number(j.id));
+    expect(ids.length).toBeGreaterThan(0);
+    expect([...ids].sort((a, b) => b - a)).toEqual(ids);
+    expect(data.list.total).toBe(data.counts[state]);
+  });
+
+  it('paginates by position', async () => {
+    const p2 = (await json('/api/queues/high_priority?state=waiting&page=2')).data.list;
+    expect(p2.jobs.map((j: { id: string }) => j.id)).toEqual(Array.from({ length: 20 }, (_, i) => String(25 - i)));
+    expect(p2.pages).toBe(3);
+    const p3 = (await json('/api/queues/high_priority?state=waiting&page=3&size=20')).data.list;
+    expect(p3.jobs).toHaveLength(5);
+    const beyond = (await json('/api/queues/high_priority?state=waiting&page=9')).data.list;
+    expect(beyond.jobs).toHaveLength(0);
+    const html = await http.get(`${dash.url}/queues/high_priority?state=succeeded&page=2&size=10`);
+    expect(html.body).toContain('Page 2 of 3');
+    expect(html.body).toContain('rel="next"');
+  });
+
+  it('filters finished jobs by name through the name index', async () => {
+    const { data } = await json('/api/queues/high_priority?state=failed&name=webhook.deliver');
+    expect(data.list.total).toBe(13);
+    expect(data.list.jobs.every((j: { name: string }) => j.name === 'webhook.deliver')).toBe(true);
+    expect(data.list.nameScan).toBeNull();
+  });
+
+  it('filters waiting jobs by name with a bounded scan', async () => {
+    const { data } = await json('/api/queues/high_priority?state=waiting&name=webhook.deliver&size=5');
+    expect(data.list.total).toBe(15);
+    expect(data.list.jobs).toHaveLength(5);
+    expect(data.list.nameScan).toEqual({ scanned: 45, limit: 5000, complete: true });
+  });
+
+  it.each([
+    ['page=0', 400],
+    ['page=abc', 400],
+    ['size=500', 400],
+    ['state=exploded', 400],
+    ['name=%3Cscript%3E', 400],
+    ['page=1&page=2', 400],
+  ])('answers %s with %d', async (query, status) => {
+    expect((await http.get(`${dash.url}/queues/high_priority?${query}`)).status).toBe(status);
+    expect((await http.get(`${dash.url}/api/queues/high_priority?${query}`)).status).toBe(status);
+  });
+
+  it('answers 404 for an unknown queue and 400 for a bad queue name', async () => {
+    expect((await http.get(`${dash.url}/queues/no_such_queue`)).status).toBe(404);
+    expect((await http.get(`${dash.url}/queues/${encodeURIComponent('<x>')}`)).status).toBe(400);
+    expect((await http.get(`${dash.url}/api/queues/no_such_queue`)).status).toBe(404);
+  });
+});
+
+describe('job page', () => {
+  it('shows payload, error with stack, attempts, retries, times and worker of a failed job', async () => {
+    const res = await http.get(`${dash.url}/queues/high_priority/jobs/200`);
+    expect(res.status).toBe(200);
+    expect(res.body).toContain('receiver said 500 for 200');
+    expect(res.body).toContain('E_HTTP_500');
+    expect(res.body).toContain('at handler (job.ts:1:1)');
+    expect(res.body).toContain('user200@example.com');
+    expect(res.body).toContain('2 of 2');
+    expect(res.body).toContain('href="/workers#worker-w1"');
+    expect(res.body).toContain('>Retry</button>');
+  });
+
+  it('shows the result of a succeeded job and the progress of an active one', async () => {
+    expect((await http.get(`${dash.url}/queues/high_priority/jobs/100`)).body).toContain('m-100');
+    const active = await http.get(`${dash.url}/queues/high_priority/jobs/60`);
+    expect(active.body).toContain('chunk 4 of 10');
+    expect(active.body).toContain('<progress max="100" value="40">');
+    expect(active.body).not.toContain('>Remove</button>');
+  });
+
+  it('has a JSON twin', async () => {
+    const { status, data } = await json('/api/queues/high_priority/jobs/100');
+    expect(status).toBe(200);
+    expect(data).toMatchObject({ id: '100', queue: 'high_priority', state: 'succeeded', name: 'email.send', result: { messageId: 'm-100' } });
+  });
+
+  it('answers 404 for a missing job and 400 for a bad id', async () => {
+    expect((await http.get(`${dash.url}/queues/high_priority/jobs/999999`)).status).toBe(404);
+    expect((await http.get(`${dash.url}/api/queues/high_priority/jobs/999999`)).status).toBe(404);
+    expect((await http.get(`${dash.url}/queues/high_priority/jobs/${encodeURIComponent('"><img>')}`)).status).toBe(400);
+    expect((await http.get(`${dash.url}/queues/high_priority/jobs/${'9'.repeat(300)}`)).status).toBe(400);
+  });
+});
+
+describe('workers page', () => {
+  it('lists each worker with host, pid, queues, state, current job and counts', async () => {
+    const res = await http.get(`${dash.url}/workers`);
+    expect(res.status).toBe(200);
+    for (const text of ['w-alpha', 'host-1', '4242', 'high_priority, low_priority', 'busy', '1,234', '56', '1 h']) expect(res.body).toContain(text);
+    expect(res.body).toContain('href="/queues/high_priority/jobs/60"');
+    const { data } = await json('/api/workers');
+    expect(data.workers[0]).toMatchObject({ name: 'w-alpha', pid: 4242 });
+  });
+});
+
+describe('find by id', () => {
+  it('goes straight to a job found on one queue', async () => {
+    const res = await http.get(`${dash.url}/search?id=200`);
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe('/queues/high_priority/jobs/200');
+  });
+
+  it('lists every queue when the id is on several', async () => {
+    const res = await http.get(`${dash.url}/search?id=1`);
+    expect(res.status).toBe(200);
+    expect(res.body).toContain('/queues/high_priority/jobs/1');
+    expect(res.body).toContain('/queues/low_priority/jobs/1');
+    const { data } = await json('/api/search?id=1');
+    expect(data.matches).toHaveLength(2);
+  });
+
+  it('answers 404 for an unknown id and 400 for a bad one', async () => {
+    expect((await http.get(`${dash.url}/search?id=424242`)).status).toBe(404);
+    expect((await http.get(`${dash.url}/search?id=${encodeURIComponent('<script>')}`)).status).toBe(400);
+    expect((await http.get(`${dash.url}/search`)).status).toBe(400);
+  });
+});
+
+describe('not found', () => {
+  it('answers 404 pages and JSON for unknown paths', async () => {
+    const res = await http.get(`${dash.url}/nope`);
+    expect(res.status).toBe(404);
+    expect(res.body).toContain('Error 404');
+    expect((await http.get(`${dash.url}/api/nope`)).status).toBe(404);
+  });
+});
