@@ -23,7 +23,6 @@ function installed(command: string, ...args: string[]): boolean {
 
 const hasSupervisor = installed('supervisord', '--version') && installed('supervisorctl', '--help');
 if (!hasSupervisor) {
-  // eslint-disable-next-line no-console
   console.warn('SKIPPED docker/supervisord.conf test: supervisord is not installed (apt-get install supervisor). CI installs it.');
 }
 
