@@ -66,6 +66,15 @@ interface RunningJob {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** How long close() waits for each of its last Redis writes. */
+const FINAL_REDIS_MS = 3_000;
+
+/** `promise`, or `fallback` if it has not settled within `ms`. */
+function bounded<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([promise, new Promise<T>((r) => (timer = setTimeout(() => r(fallback), ms)))]).finally(() => clearTimeout(timer));
+}
+
 /**
  * Runs jobs from one or more queues, in priority order, with typed handlers.
  *
@@ -98,6 +107,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
   private stats = { processed: 0, failed: 0, busyMs: 0, startedAt: 0 };
   private redisDown = false;
   private heartbeatBusy = false;
+  private closing: Promise<CloseSummary> | null = null;
+  private cutGrace: (() => void) | null = null;
 
   constructor(
     private readonly config: QueueConfig,
@@ -177,45 +188,56 @@ export class Worker extends EventEmitter<WorkerEvents> {
   /**
    * Stops taking jobs, lets running ones finish for up to `graceMs`, gives back
    * the ones still running (they go to the front of waiting, their handlers are
-   * aborted), deregisters and disconnects.
+   * aborted), deregisters and disconnects. Calling it again while it runs (e.g.
+   * a second signal) cuts the grace period short. Always settles, even with Redis
+   * down: what cannot be given back then is recovered by the stall check.
    */
-  async close(options: { graceMs?: number } = {}): Promise<CloseSummary> {
+  close(options: { graceMs?: number } = {}): Promise<CloseSummary> {
     if (this.state === 'new') {
       this.state = 'closed';
-      return { completed: 0, requeued: 0 };
+      return Promise.resolve({ completed: 0, requeued: 0 });
     }
-    if (this.state !== 'running') return { completed: 0, requeued: 0 };
-    this.state = 'stopping';
-    this.wake?.();
-    void this.heartbeat();
-    await this.loop;
-    const before = this.running.size;
-    const graceMs = options.graceMs ?? 30_000;
-    if (before > 0 && graceMs > 0) {
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        Promise.allSettled([...this.running.values()].map((r) => r.done)),
-        new Promise((r) => (timer = setTimeout(r, graceMs))),
-      ]);
-      clearTimeout(timer);
+    if (this.closing) {
+      if ((options.graceMs ?? 30_000) === 0) this.cutGrace?.();
+      return this.closing;
     }
-    const left = [...this.running.values()];
-    const requeued = await this.giveBack(left);
-    for (const t of this.timers) clearInterval(t);
-    this.timers = [];
-    try {
-      await this.registry?.remove(this.name);
-    } catch (err) {
-      this.emit('error', err as Error);
-    }
-    this.state = 'closed';
-    this.redis?.disconnect();
-    return { completed: before - left.length, requeued };
+    this.closing = this.shutdown(options.graceMs ?? 30_000);
+    return this.closing;
   }
 
   /** Like `close()` with no grace: running jobs are aborted and put back to waiting at once. */
   stopNow(): Promise<CloseSummary> {
     return this.close({ graceMs: 0 });
+  }
+
+  private async shutdown(graceMs: number): Promise<CloseSummary> {
+    this.state = 'stopping';
+    this.wake?.();
+    const grace = new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, graceMs);
+      this.cutGrace = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    void this.heartbeat();
+    // The dispatch loop may be waiting on Redis; do not wait longer than the grace.
+    await Promise.race([this.loop, grace]);
+    const before = this.running.size;
+    if (before > 0) await Promise.race([Promise.allSettled([...this.running.values()].map((r) => r.done)), grace]);
+    this.cutGrace?.();
+    const left = [...this.running.values()];
+    const requeued = await bounded(this.giveBack(left), FINAL_REDIS_MS, 0);
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    await bounded(
+      (this.registry?.remove(this.name) ?? Promise.resolve()).catch((err: Error) => void this.emit('error', err)),
+      FINAL_REDIS_MS,
+      undefined,
+    );
+    this.state = 'closed';
+    this.redis?.disconnect();
+    return { completed: before - left.length, requeued };
   }
 
   /** The dispatch loop: fills free slots with jobs, queues in priority order. */
