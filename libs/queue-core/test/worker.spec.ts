@@ -255,6 +255,20 @@ describe('Worker', () => {
     await expect(job.result({ timeoutMs: 5_000 })).resolves.toEqual({ waited: -1 });
   });
 
+  it('a second stop during a graceful close cuts the grace short and gives the job back', async () => {
+    const w = await startWorker([slowHandler]);
+    const job = await client.enqueue(slow, { ms: 30_000 });
+    await waitFor(async () => (await job.status()) === 'active', 5_000, 'active');
+    const started = Date.now();
+    const graceful = w.close({ graceMs: 20_000 });
+    await new Promise((r) => setTimeout(r, 100));
+    const forced = w.stopNow();
+    expect(await forced).toEqual({ completed: 0, requeued: 1 });
+    expect(await graceful).toEqual({ completed: 0, requeued: 1 });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(await job.status()).toBe('waiting');
+  });
+
   it('deletes finished jobs everywhere once their retention has passed', async () => {
     await startWorker([echoHandler], { sweepIntervalMs: 200 });
     const job = await client.enqueue(echo, { n: 1 }, { keepResultSeconds: 1 });
