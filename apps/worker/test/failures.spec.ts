@@ -1,48 +1,26 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { deliverWebhook, exportDataset, sendEmail, verifyWebhook, WEBHOOK_SIGNATURE_HEADER } from '@jobq/job-defs';
-import { JobFailedError, parseQueueConfig, QueueClient, type QueueConfig } from '@jobq/queue-core';
-import { deletePrefix, freePort, rawRedis, testConfig, type RedisConnection } from './support/redis';
-import { killAll, SpawnedWorker } from './support/spawned-worker';
+import type { JobFailedError } from '@jobq/queue-core';
+import { freePort } from './support/redis';
+import { useWorkerFixture } from './support/worker-fixture';
 
 const SECRET = 'process-test-secret';
 
 describe('worker process: failures', () => {
-  let config: QueueConfig;
-  let client: QueueClient;
-  let redis: RedisConnection;
-  let outbox: string;
-  const workers: SpawnedWorker[] = [];
-
-  beforeEach(async () => {
-    config = testConfig('failures');
-    client = await QueueClient.connect(config);
-    redis = await rawRedis(config);
-    outbox = await mkdtemp(join(tmpdir(), 'jobq-failures-'));
-  });
-  afterEach(async () => {
-    await killAll(workers.splice(0));
-    await client.close();
-    await deletePrefix(redis, config.prefix);
-    redis.disconnect();
-    await rm(outbox, { recursive: true, force: true });
-  });
+  const t = useWorkerFixture('failures');
 
   it('handlers that throw, time out or hit dead receivers fail their jobs; the process goes on', async () => {
-    const worker = SpawnedWorker.start(config, 'sturdy', { OUTBOX_DIR: outbox, WEBHOOK_SECRET: SECRET });
-    workers.push(worker);
+    const worker = t.start('sturdy', { WEBHOOK_SECRET: SECRET });
     const deadPort = await freePort();
 
-    const refused = await client.enqueue(sendEmail, { to: 'nobody@example.invalid', subject: 'x', text: 'y' });
-    const unreachable = await client.enqueue(
+    const refused = await t.client.enqueue(sendEmail, { to: 'nobody@example.invalid', subject: 'x', text: 'y' });
+    const unreachable = await t.client.enqueue(
       deliverWebhook,
       { url: `http://127.0.0.1:${deadPort}/hook`, event: 'e', body: {}, requestTimeoutMs: 500 },
       { retries: 1, backoff: null },
     );
-    const tooSlow = await client.enqueue(exportDataset, { dataset: 'slow', chunks: 100, chunkDelayMs: 50 }, { timeoutMs: 300, retries: 0 });
+    const tooSlow = await t.client.enqueue(exportDataset, { dataset: 'slow', chunks: 100, chunkDelayMs: 50 }, { timeoutMs: 300, retries: 0 });
 
     const failure = (p: Promise<unknown>) => p.then(() => null, (err: unknown) => err as JobFailedError);
     const [e1, e2, e3] = await Promise.all([refused, unreachable, tooSlow].map((h) => failure(h.result({ timeoutMs: 15_000 }))));
@@ -53,7 +31,7 @@ describe('worker process: failures', () => {
     expect(worker.logs('job failed', { jobId: unreachable.id, attempt: 2 })).toHaveLength(1);
 
     // Still alive and working.
-    const ok = await client.enqueue(sendEmail, { to: 'someone@example.com', subject: 'after', text: 'still here' });
+    const ok = await t.client.enqueue(sendEmail, { to: 'someone@example.com', subject: 'after', text: 'still here' });
     await expect(ok.result({ timeoutMs: 10_000 })).resolves.toMatchObject({ accepted: ['someone@example.com'], transport: 'outbox' });
     expect(worker.running).toBe(true);
     expect(worker.logs('uncaught exception: closing gracefully and exiting for a restart')).toEqual([]);
@@ -71,10 +49,9 @@ describe('worker process: failures', () => {
     });
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     try {
-      const worker = SpawnedWorker.start(config, 'webhooks', { WEBHOOK_SECRET: SECRET });
-      workers.push(worker);
+      const worker = t.start('webhooks', { WEBHOOK_SECRET: SECRET });
       const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
-      const job = await client.enqueue(deliverWebhook, { url, event: 'order.paid', body: { id: 1 } }, { retries: 2, backoff: { strategy: 'fixed', delayMs: 100 } });
+      const job = await t.client.enqueue(deliverWebhook, { url, event: 'order.paid', body: { id: 1 } }, { retries: 2, backoff: { strategy: 'fixed', delayMs: 100 } });
       await expect(job.result({ timeoutMs: 15_000 })).resolves.toMatchObject({ status: 200, deliveryId: job.id });
       expect(seen).toHaveLength(2);
       for (const s of seen) expect(verifyWebhook(SECRET, s.body, s.signature)).toBe(true);
@@ -86,8 +63,7 @@ describe('worker process: failures', () => {
   });
 
   it('exits non-zero with a message naming each bad variable', async () => {
-    const worker = SpawnedWorker.start(config, 'misconfigured', { WORKER_CONCURRENCY: 'lots', WORKER_QUEUES: 'high_priority,emails' });
-    workers.push(worker);
+    const worker = t.start('misconfigured', { WORKER_CONCURRENCY: 'lots', WORKER_QUEUES: 'high_priority,emails' });
     expect(await worker.exited).toEqual({ code: 78, signal: null });
     const output = worker.text.join('\n');
     expect(output).toContain('jobq worker: Invalid worker configuration:');
@@ -96,9 +72,7 @@ describe('worker process: failures', () => {
   });
 
   it('waits for an unreachable Redis instead of exiting, and still stops on SIGTERM', async () => {
-    const nowhere = parseQueueConfig({ redisUrl: `redis://127.0.0.1:${await freePort()}`, prefix: config.prefix });
-    const worker = SpawnedWorker.start(nowhere, 'patient');
-    workers.push(worker);
+    const worker = t.start('patient', { REDIS_URL: `redis://127.0.0.1:${await freePort()}` });
     await worker.waitForLog('Redis is not reachable; retrying', { attempt: 2 });
     expect(worker.running).toBe(true);
     worker.kill('SIGTERM');

@@ -1,48 +1,23 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { exportDataset, sendEmail } from '@jobq/job-defs';
-import { QueueClient, type QueueConfig } from '@jobq/queue-core';
-import { deletePrefix, rawRedis, testConfig, type RedisConnection } from './support/redis';
-import { killAll, SpawnedWorker } from './support/spawned-worker';
+import { useWorkerFixture } from './support/worker-fixture';
 import { waitFor } from './support/wait';
 
 const LOW = 500;
 const HIGH = 50;
 
 describe('worker process: queue priority', () => {
-  let config: QueueConfig;
-  let client: QueueClient;
-  let redis: RedisConnection;
-  let outbox: string;
-  const workers: SpawnedWorker[] = [];
-
-  beforeAll(async () => {
-    config = testConfig('priority');
-    client = await QueueClient.connect(config);
-    redis = await rawRedis(config);
-    outbox = await mkdtemp(join(tmpdir(), 'jobq-priority-'));
-  });
-  afterAll(async () => {
-    await killAll(workers);
-    await client.close();
-    await deletePrefix(redis, config.prefix);
-    redis.disconnect();
-    await rm(outbox, { recursive: true, force: true });
-  });
+  const t = useWorkerFixture('priority');
 
   it('runs 50 high-priority jobs before most of 500 low-priority ones enqueued first', async () => {
-    const lows = await client.enqueueMany(
+    const lows = await t.client.enqueueMany(
       exportDataset,
       Array.from({ length: LOW }, (_, i) => ({ payload: { dataset: `low-${i}`, chunks: 1, rowsPerChunk: 1, chunkDelayMs: 0 } })),
     );
-    const highs = await client.enqueueMany(
+    const highs = await t.client.enqueueMany(
       sendEmail,
       Array.from({ length: HIGH }, (_, i) => ({ payload: { to: `user${i}@example.com`, subject: 'Priority', text: 'First!' } })),
     );
-    const worker = SpawnedWorker.start(config, 'priority', { LOG_LEVEL: 'info', OUTBOX_DIR: outbox });
-    workers.push(worker);
-
+    const worker = t.start('priority', { LOG_LEVEL: 'info' });
     const finished = () => worker.logs('job succeeded');
     await waitFor(() => finished().length === LOW + HIGH, { timeoutMs: 60_000, what: `all ${LOW + HIGH} jobs to succeed` });
 

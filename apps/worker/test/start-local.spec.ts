@@ -1,28 +1,17 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { WorkerRegistry, type QueueConfig } from '@jobq/queue-core';
-import { deletePrefix, rawRedis, testConfig, type RedisConnection } from './support/redis';
 import { waitFor } from './support/wait';
+import { useWorkerFixture } from './support/worker-fixture';
 
 const SCRIPT = join(__dirname, '../../../scripts/start-local.cjs');
 
 describe('scripts/start-local.cjs (npm start)', () => {
-  let config: QueueConfig;
-  let redis: RedisConnection;
-
-  beforeAll(async () => {
-    config = testConfig('start-local');
-    redis = await rawRedis(config);
-  });
-  afterAll(async () => {
-    await deletePrefix(redis, config.prefix);
-    redis.disconnect();
-  });
+  const t = useWorkerFixture('start-local', 'all');
 
   it('starts N named workers with prefixed output and stops them all on SIGINT', async () => {
     const child = spawn(process.execPath, [SCRIPT, '--workers', '2', '--no-dashboard'], {
-      env: { ...process.env, REDIS_URL: config.redisUrl, JOBQ_PREFIX: config.prefix, WORKER_GRACE_MS: '2000' },
+      env: { ...process.env, REDIS_URL: t.config.redisUrl, JOBQ_PREFIX: t.config.prefix, OUTBOX_DIR: t.outbox, WORKER_GRACE_MS: '2000' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const lines: string[] = [];
@@ -30,16 +19,15 @@ describe('scripts/start-local.cjs (npm start)', () => {
     createInterface({ input: child.stderr! }).on('line', (l) => lines.push(l));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     try {
-      const registry = new WorkerRegistry(redis, config.prefix);
-      await waitFor(async () => (await registry.list()).length === 2, { what: () => `two workers; output:\n${lines.join('\n')}` });
-      expect((await registry.list()).map((w) => w.name)).toEqual(['local-worker-01', 'local-worker-02']);
+      await waitFor(async () => (await t.registered()).length === 2, { what: () => `two workers; output:\n${lines.join('\n')}` });
+      expect(await t.registered()).toEqual(['local-worker-01', 'local-worker-02']);
       expect(lines.some((l) => l.startsWith('[local-worker-01]') && l.includes('"worker started; waiting for jobs"'))).toBe(true);
 
       child.kill('SIGINT');
       expect(await exited).toBe(0);
       expect(lines.filter((l) => /^\[local-worker-0[12]\] +exited with code 0$/.test(l))).toHaveLength(2);
       expect(lines).toContain('start-local: all stopped.');
-      expect(await registry.list()).toEqual([]);
+      expect(await t.registered()).toEqual([]);
     } finally {
       // Its workers run in process groups of their own: let the script stop them (twice = at once).
       if (child.exitCode === null) {

@@ -5,10 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { exportDataset } from '@jobq/job-defs';
-import { QueueClient, WorkerRegistry, type QueueConfig } from '@jobq/queue-core';
-import { deletePrefix, rawRedis, testConfig, type RedisConnection } from './support/redis';
 import { WORKER_MAIN } from './support/spawned-worker';
 import { waitFor } from './support/wait';
+import { useWorkerFixture } from './support/worker-fixture';
 
 const CONF = join(__dirname, '../../../docker/supervisord.conf');
 
@@ -27,11 +26,9 @@ if (!hasSupervisor) {
 }
 
 (hasSupervisor ? describe : describe.skip)('docker/supervisord.conf with a local supervisord', () => {
+  const t = useWorkerFixture('supervisord', 'all');
   let dir: string;
   let conf: string;
-  let config: QueueConfig;
-  let client: QueueClient;
-  let redis: RedisConnection;
   let supervisord: ChildProcess | undefined;
   /** supervisord's and the workers' output (a file: /dev/stdout cannot be reopened on a socket, which is what spawn's pipes are). */
   let logFile: string;
@@ -45,9 +42,6 @@ if (!hasSupervisor) {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'jobq-supervisord-'));
-    config = testConfig('supervisord');
-    client = await QueueClient.connect(config);
-    redis = await rawRedis(config);
     // The real file, with its socket and pid file moved into a private folder so the
     // test never meets another supervisord.
     const original = await readFile(CONF, 'utf8');
@@ -61,9 +55,6 @@ if (!hasSupervisor) {
       supervisord.kill('SIGTERM');
       await exited;
     }
-    await client.close();
-    await deletePrefix(redis, config.prefix);
-    redis.disconnect();
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -72,8 +63,9 @@ if (!hasSupervisor) {
       ...process.env,
       WORKER_PROCESSES: '3',
       JOBQ_WORKER_MAIN: WORKER_MAIN,
-      REDIS_URL: config.redisUrl,
-      JOBQ_PREFIX: config.prefix,
+      REDIS_URL: t.config.redisUrl,
+      JOBQ_PREFIX: t.config.prefix,
+      OUTBOX_DIR: t.outbox,
       WORKER_GRACE_MS: '5000',
     };
     delete env.WORKER_NAME;
@@ -81,9 +73,11 @@ if (!hasSupervisor) {
     const fd = openSync(logFile, 'a');
     supervisord = spawn('supervisord', ['-n', '-c', conf], { env, cwd: dir, stdio: ['ignore', fd, fd] });
     closeSync(fd);
-    const registry = new WorkerRegistry(redis, config.prefix);
 
-    const live = await waitFor(async () => ((await registry.list()).length === 3 ? registry.list() : null), {
+    const live = await waitFor(async () => {
+      const list = await t.registry.list();
+      return list.length === 3 ? list : null;
+    }, {
       timeoutMs: 20_000,
       what: () => `three registered workers; supervisord said:\n${output()}`,
     });
@@ -96,12 +90,12 @@ if (!hasSupervisor) {
     expect(status.stdout).toMatch(/worker:worker-01\s+RUNNING/);
 
     // A job that is running when supervisord stops the workers finishes first.
-    const job = await client.enqueue(exportDataset, { dataset: 'supervised', chunks: 10, rowsPerChunk: 10, chunkDelayMs: 100 });
+    const job = await t.client.enqueue(exportDataset, { dataset: 'supervised', chunks: 10, rowsPerChunk: 10, chunkDelayMs: 100 });
     await waitFor(async () => (await job.progress())?.percent, { what: 'the export to make progress' });
     const stopped = await ctl('stop', 'all');
     expect(stopped.stdout.match(/stopped/g)).toHaveLength(3);
     expect(await job.status()).toBe('succeeded');
-    expect(await registry.list()).toEqual([]);
+    expect(await t.registry.list()).toEqual([]);
     expect((await ctl('status')).stdout.match(/STOPPED/g)).toHaveLength(3);
     expect(output().match(/stopped: worker-0\d \(exit status 0\)/g)).toHaveLength(3);
   });
