@@ -65,17 +65,19 @@ export async function runWorkerProcess(config: WorkerConfig, log: Logger, contro
   const stop = async (reason: string, exitCode: number) => {
     stopRequested += 1;
     stopping.abort();
-    if (stopRequested === 1) {
-      log.info({ reason, graceMs: config.graceMs }, 'stopping: no new jobs; waiting for running jobs (signal again to stop at once)');
+    if (stopRequested > 2) return;
+    const atOnce = stopRequested === 2;
+    if (atOnce) log.warn({ reason }, 'stopping at once: running jobs go back to waiting');
+    else log.info({ reason, graceMs: config.graceMs }, 'stopping: no new jobs; waiting for running jobs (signal again to stop at once)');
+    try {
+      // A second call cuts the first one's grace period short; both settle together.
       const running = await started;
-      const summary = running ? await worker.close({ graceMs: config.graceMs }) : { completed: 0, requeued: 0 };
+      const summary = running ? await (atOnce ? worker.stopNow() : worker.close({ graceMs: config.graceMs })) : { completed: 0, requeued: 0 };
       log.info({ ...summary }, 'worker stopped');
       control.exit(exitCode);
-    } else if (stopRequested === 2) {
-      log.warn({ reason }, 'stopping at once: running jobs go back to waiting');
-      const summary = (await started) ? await worker.stopNow() : { completed: 0, requeued: 0 };
-      log.info({ ...summary }, 'worker stopped');
-      control.exit(exitCode);
+    } catch (err) {
+      log.fatal({ err }, 'worker could not stop cleanly');
+      control.exit(1);
     }
   };
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => void stop(signal, 0));
