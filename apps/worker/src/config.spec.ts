@@ -84,7 +84,7 @@ describe('loadWorkerConfig', () => {
     ['WORKER_CONCURRENCY', '2.5', 'whole number'],
     ['WORKER_GRACE_MS', '30000', 'stopwaitsecs'],
     ['WORKER_QUEUES', 'high_priority,emails', 'queue "emails" has no job in the catalogue'],
-    ['WORKER_QUEUES', 'high priority', 'letters, digits'],
+    ['WORKER_QUEUES', 'high priority', 'queue "high priority" has no job in the catalogue'],
     ['WORKER_QUEUES', ' , ', 'at least one queue'],
     ['WORKER_QUEUES', 'low_priority,low_priority', 'twice'],
     ['LOG_LEVEL', 'loud', 'must be one of fatal, error, warn, info'],
