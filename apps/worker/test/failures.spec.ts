@@ -1,11 +1,17 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { deliverWebhook, exportDataset, sendEmail, verifyWebhook, WEBHOOK_SIGNATURE_HEADER } from '@jobq/job-defs';
 import type { JobFailedError } from '@jobq/queue-core';
 import { freePort } from './support/redis';
+import { waitFor } from './support/wait';
 import { useWorkerFixture } from './support/worker-fixture';
 
 const SECRET = 'process-test-secret';
+const strayError = (kind: 'rejection' | 'exception') => ({
+  NODE_OPTIONS: `--require ${join(__dirname, 'fixtures/stray-error.cjs')}`,
+  STRAY_ERROR: kind,
+});
 
 describe('worker process: failures', () => {
   const t = useWorkerFixture('failures');
@@ -60,6 +66,29 @@ describe('worker process: failures', () => {
       receiver.closeAllConnections();
       await new Promise((resolve) => receiver.close(resolve));
     }
+  });
+
+  it('logs an unhandled rejection and goes on working', async () => {
+    const worker = t.start('unbothered', strayError('rejection'));
+    await worker.waitForLog('worker started; waiting for jobs');
+    worker.kill('SIGUSR2');
+    const line = await worker.waitForLog('unhandled promise rejection (ignored; the worker goes on)');
+    expect(line.err).toMatchObject({ message: 'stray rejection' });
+    const job = await t.client.enqueue(sendEmail, { to: 'a@example.com', subject: 's', text: 't' });
+    await expect(job.result({ timeoutMs: 10_000 })).resolves.toMatchObject({ accepted: ['a@example.com'] });
+    expect(worker.running).toBe(true);
+  });
+
+  it('on an uncaught exception, finishes the running job, deregisters and exits 1 for a restart', async () => {
+    const worker = t.start('crashing', strayError('exception'));
+    const job = await t.client.enqueue(exportDataset, { dataset: 'x', chunks: 20, rowsPerChunk: 1, chunkDelayMs: 50 });
+    await waitFor(async () => (await job.progress())?.percent, { what: 'the export to make progress' });
+    worker.kill('SIGUSR2');
+    const line = await worker.waitForLog('uncaught exception: closing gracefully and exiting for a restart');
+    expect(line.err).toMatchObject({ message: 'stray exception' });
+    expect(await worker.exited).toEqual({ code: 1, signal: null });
+    expect(await job.status()).toBe('succeeded');
+    expect(await t.registered()).toEqual([]);
   });
 
   it('exits non-zero with a message naming each bad variable', async () => {
