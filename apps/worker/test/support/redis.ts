@@ -8,7 +8,7 @@ import { connectRedis, parseQueueConfig, type QueueConfig } from '@jobq/queue-co
 import { waitFor } from './wait';
 
 /** The shared Redis of the suites (set by the jest global setup). */
-export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /** An ioredis connection, as queue-core opens them. */
 export type RedisConnection = Awaited<ReturnType<typeof connectRedis>>;

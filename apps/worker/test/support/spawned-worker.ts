@@ -59,7 +59,10 @@ export class SpawnedWorker {
 
   /** Waits for a log line with message `msg` (and these field values). */
   waitForLog(msg: string, fields: Record<string, unknown> = {}, options: WaitOptions = {}): Promise<LogLine> {
-    return waitFor(() => this.logs(msg, fields)[0], { what: `${this.name} to log "${msg}" ${JSON.stringify(fields)}`, ...options });
+    return waitFor(() => this.logs(msg, fields)[0], {
+      what: () => `${this.name} to log "${msg}" ${JSON.stringify(fields)}; it printed:\n${this.dump()}`,
+      ...options,
+    });
   }
 
   /** Sends a signal (if still running). */
