@@ -40,11 +40,6 @@ export function logWorkerEvents(worker: Worker, log: Logger): void {
   worker.on('error', (err) => log.warn({ err }, 'worker problem (it keeps running)'));
 }
 
-/** What the process does on its way out; `exit` is injectable for tests. */
-export interface ProcessControl {
-  exit(code: number): void;
-}
-
 /**
  * Runs the worker until a signal stops it:
  * - starts it, retrying with backoff while Redis is not reachable yet;
@@ -55,7 +50,7 @@ export interface ProcessControl {
  *   corrupt it); an uncaught exception may have, so the worker closes gracefully and
  *   exits 1 for supervisord to restart it.
  */
-export async function runWorkerProcess(config: WorkerConfig, log: Logger, control: ProcessControl = process): Promise<void> {
+export async function runWorkerProcess(config: WorkerConfig, log: Logger): Promise<void> {
   const worker = createWorker(config);
   logWorkerEvents(worker, log);
   let stopRequested = 0;
@@ -74,10 +69,10 @@ export async function runWorkerProcess(config: WorkerConfig, log: Logger, contro
       const running = await started;
       const summary = running ? await (atOnce ? worker.stopNow() : worker.close({ graceMs: config.graceMs })) : { completed: 0, requeued: 0 };
       log.info({ ...summary }, 'worker stopped');
-      control.exit(exitCode);
+      process.exit(exitCode);
     } catch (err) {
       log.fatal({ err }, 'worker could not stop cleanly');
-      control.exit(1);
+      process.exit(1);
     }
   };
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => void stop(signal, 0));
