@@ -50,7 +50,7 @@ COPY docker/worker-entrypoint.sh /usr/local/bin/jobq-worker-entrypoint
 USER node
 # Healthy when supervisord reports every worker process RUNNING
 # (`supervisorctl status` exits non-zero otherwise).
-HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
+HEALTHCHECK --interval=10s --timeout=5s --start-period=20s --retries=3 \
   CMD ["supervisorctl", "-c", "/etc/supervisor/jobq.conf", "status"]
 # The entry point gives each worker a unique name, then execs supervisord (PID 1).
 ENTRYPOINT ["/bin/sh", "/usr/local/bin/jobq-worker-entrypoint"]
