@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { startDashboard, TestBrowser, type RunningDashboard } from './harness';
-import { freePort, PrivateRedis, waitUntil } from './redis-server';
+import { freePort, PrivateRedis } from './redis-server';
+import { waitUntil } from './wait';
 
 const http = new TestBrowser();
 const status = async (url: string) => {

@@ -19,6 +19,7 @@ describe('hostile data', () => {
       { queue: 'high_priority', id: '2', name: 'email.send', payload: { text: FIVE_MB, tail: SCRIPT }, state: 'failed', error: FIVE_MB },
       { queue: 'high_priority', id: '3', name: 'email.send', payload: { text: FIVE_MB }, state: 'waiting', createdAt: 1_700_000_000_000 },
       { queue: 'high_priority', id: '4', name: 'email.send', payload: { note: SCRIPT }, state: 'succeeded', result: { html: IMG } },
+      { queue: 'high_priority', id: '6', name: 'email.send', payload: { n: 1 }, state: 'failed', error: `${SCRIPT}${'E'.repeat(10_000)}` },
     ]);
     // A job name and a queue name nobody's contract would allow, written straight to Redis.
     const k = `${prefix}:high_priority:`;
@@ -68,7 +69,12 @@ describe('hostile data', () => {
     const job2 = JSON.parse(api.body).list.jobs.find((j: { id: string }) => j.id === '2');
     expect(job2).toMatchObject({ name: 'email.send', payloadTruncated: true, retriesLeft: 0 });
     expect(job2.payloadPreview.length).toBeLessThanOrEqual(160);
-    expect(job2.error.length).toBeLessThanOrEqual(400);
+    // A 5 MB error is not even read for a list; a 10 KB one is cut to 400 bytes.
+    expect(job2.error).toBeNull();
+    expect(job2.errorBytes).toBeGreaterThan(5_000_000);
+    expect(failed.body).toContain('5.0 MB error message: open the job to read it');
+    const job6 = JSON.parse(api.body).list.jobs.find((j: { id: string }) => j.id === '6');
+    expect(job6.error).toHaveLength(400);
     expect(job2.storedBytes).toBeGreaterThan(5_000_000);
     const waiting = JSON.parse((await http.get(`${dash.url}/api/queues/high_priority?state=waiting`)).body).list.jobs;
     expect(waiting.find((j: { id: string }) => j.id === '3')).toMatchObject({ createdAt: 1_700_000_000_000, payloadTruncated: true });

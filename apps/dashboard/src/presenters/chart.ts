@@ -19,8 +19,8 @@ export interface ChartView {
   readonly empty: boolean;
 }
 
-const W = 720;
-const H = 170;
+const W = 1100;
+const H = 190;
 const LEFT = 44;
 const RIGHT = 8;
 const TOP = 10;

@@ -35,7 +35,7 @@ export function presentJob(job: JobDetail, links: Links, canWrite: boolean) {
     ],
     worker: run.worker ?? null,
     workerHref: run.worker ? links.worker(run.worker) : '',
-    progress: job.progress
+    progress: job.progress && job.state === 'active'
       ? { percent: clampPercent(job.progress.percent), message: job.progress.message ?? '' }
       : null,
     payload,

@@ -1,6 +1,6 @@
 import { EMPTYABLE_STATES, JOB_STATES, type JobPage, type JobState, type JobSummary, type QueueCounts, type ThroughputPoint } from '@jobq/queue-core';
 import { presentChart } from './chart';
-import { NONE, formatAgo, formatCount, formatDuration, formatTime, isoTime } from './format';
+import { NONE, formatAgo, formatBytes, formatCount, formatDuration, formatTime, isoTime } from './format';
 import type { Links } from './links';
 
 /** What the queue page shows besides the list itself. */
@@ -86,7 +86,7 @@ function presentRow(j: JobSummary, links: Links, canWrite: boolean, now: number)
     worker: j.worker ?? '',
     payload: j.payloadPreview,
     payloadCut: j.payloadTruncated,
-    error: j.error ?? '',
+    error: j.error ?? (j.errorBytes > 0 ? `(${formatBytes(j.errorBytes)} error message: open the job to read it)` : ''),
     errorCode: j.errorCode ?? '',
     progress: j.progress ? { percent: Math.max(0, Math.min(100, Math.round(j.progress.percent))), message: j.progress.message ?? '' } : null,
     retryAction: canWrite && j.state === 'failed' ? links.retryJob(j.queue, j.id) : '',

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { InvalidArgumentError, JobNotFoundError } from '../errors';
 import { queueKeys, type JobState, type QueueKeys } from '../keys';
 import type { StoredJob } from '../records';
+import { LargeJobReader } from './large-job-reader';
 import { InspectScripts } from './lua';
 import { assertJobId, assertJobState, assertQueueName } from './names';
 
@@ -29,6 +30,7 @@ export type EmptyableState = (typeof EMPTYABLE_STATES)[number];
 export class QueueAdmin {
   private readonly scripts: InspectScripts;
   private readonly chunkSize: number;
+  private readonly reader: LargeJobReader;
 
   /**
    * @param redis - an ioredis connection (not bee-queue's)
@@ -41,6 +43,7 @@ export class QueueAdmin {
   ) {
     this.scripts = new InspectScripts(redis);
     this.chunkSize = options.chunkSize ?? 500;
+    this.reader = new LargeJobReader(redis, 0, 50);
   }
 
   /**
@@ -85,7 +88,8 @@ export class QueueAdmin {
     assertJobId(id);
     const k = queueKeys(this.prefix, queue);
     const keys = [k.jobs, k.waiting, k.active, k.delayed, k.succeeded, k.failed, k.stalling, k.index('succeeded'), k.index('failed'), k.expiry];
-    const outcome = await this.scripts.removeJob(keys, [k.base, id]);
+    const [name] = await this.reader.names(k.jobs, [id]);
+    const outcome = await this.scripts.removeJob(keys, [k.base, id, name ?? '']);
     if (outcome === 0) throw new JobNotFoundError(queue, id);
     if (outcome === -1) throw new InvalidArgumentError(`Job "${id}" on queue "${queue}" is running; remove it once it has finished.`);
   }
@@ -96,17 +100,25 @@ export class QueueAdmin {
     assertJobState(state);
     if (!isEmptyable(state)) throw new InvalidArgumentError(`The ${state} jobs of a queue belong to their workers and cannot be emptied.`);
     const k = queueKeys(this.prefix, queue);
-    const [kind, source, set] =
-      state === 'waiting'
-        ? ['list', k.waiting, '']
-        : state === 'delayed'
-          ? ['zset', k.delayed, '']
-          : ['finished', k.index(state), state === 'succeeded' ? k.succeeded : k.failed];
     let removed = 0;
+    if (state === 'waiting' || state === 'delayed') {
+      const [kind, source] = state === 'waiting' ? ['list', k.waiting] : ['zset', k.delayed];
+      for (;;) {
+        const n = await this.scripts.emptyChunk([k.jobs, source, '', k.expiry], [kind, k.base, this.chunkSize, state]);
+        if (n === 0) return removed;
+        removed += n;
+      }
+    }
+    const index = k.index(state);
+    const set = state === 'succeeded' ? k.succeeded : k.failed;
     for (;;) {
-      const n = await this.scripts.emptyChunk([k.jobs, source, set, k.expiry], [kind, k.base, this.chunkSize, state]);
-      if (n === 0) return removed;
-      removed += n;
+      let ids = await this.redis.zrange(index, 0, this.chunkSize - 1);
+      // bee-queue's set may hold ids our index never saw.
+      if (ids.length === 0) ids = await this.redis.srandmember(set, this.chunkSize);
+      if (ids.length === 0) return removed;
+      const names = await this.reader.names(k.jobs, ids);
+      const pairs = ids.flatMap((id, i) => [id, names[i] ?? '']);
+      removed += await this.scripts.emptyChunk([k.jobs, index, set, k.expiry], ['finished', k.base, this.chunkSize, state, ...pairs]);
     }
   }
 

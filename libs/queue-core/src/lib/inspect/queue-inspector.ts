@@ -6,7 +6,8 @@ import { WorkerRegistry } from '../worker-registry';
 import { InspectScripts, type SummaryRow } from './lua';
 import { assertJobId, assertJobName, assertJobState, assertQueueName } from './names';
 import { pageCount, pageWindow } from './paging';
-import { readStoredJobFacts } from './stored-job-json';
+import { LargeJobReader } from './large-job-reader';
+import { HEAD_BYTES, MOST_BYTES_IN_LUA, TAIL_BYTES, readStoredJobFacts, type StoredJobFacts } from './stored-job-json';
 import { numberOrNull, parseJson, parseProgress, storedNumber } from './stored-values';
 import type { JobDetail, JobLocation, JobPage, JobSummary, ListJobsOptions, NameScan, Overview, QueueCounts } from './types';
 
@@ -35,11 +36,6 @@ export interface QueueInspectorOptions {
   readonly nameScanLimit?: number;
 }
 
-/** Job JSON up to this many bytes comes back whole for a list row. */
-const HEAD_BYTES = 2_048;
-/** Bytes read from the end of a longer job JSON (options, status, progress). */
-const TAIL_BYTES = 16_384;
-
 /**
  * The dashboard's read side: queues, counts, paginated job lists (newest first,
  * as fast on page 2,000 as on page 1), job details, look-up by id, workers and
@@ -48,6 +44,7 @@ const TAIL_BYTES = 16_384;
 export class QueueInspector {
   private readonly scripts: InspectScripts;
   private readonly registry: WorkerRegistry;
+  private readonly large: LargeJobReader;
   private readonly knownQueues: readonly string[];
   private readonly previewChars: number;
   private readonly textBytes: number;
@@ -68,6 +65,7 @@ export class QueueInspector {
     this.previewChars = options.previewChars ?? 160;
     this.textBytes = options.textBytes ?? 400;
     this.nameScanLimit = options.nameScanLimit ?? 5_000;
+    this.large = new LargeJobReader(redis, this.previewChars);
   }
 
   /** Every queue: the known ones first, in the order given, then the others by name. */
@@ -150,13 +148,14 @@ export class QueueInspector {
       [ids, total] = await this.rangeAndCount('zset', k.nameIndex(state, name), offset, stop);
     } else if (name !== null) {
       const kind = state === 'delayed' ? 'zset' : 'list';
-      const [matches, scanned, pageIds, size] = await this.scripts.scanByName(
-        [sourceKey(k, state), k.jobs],
-        [kind, name, this.nameScanLimit, offset, pageSize],
-      );
-      ids = pageIds;
-      total = Number(matches);
-      nameScan = { scanned: Number(scanned), limit: this.nameScanLimit, complete: Number(size) <= this.nameScanLimit };
+      const [scannedIds, verdicts, size] = await this.scripts.scanByName([sourceKey(k, state), k.jobs], [kind, name, this.nameScanLimit, MOST_BYTES_IN_LUA]);
+      // Jobs too long to read inside Lua get their names from the large-job reader.
+      const unknown = scannedIds.filter((_, i) => Number(verdicts[i]) === -1);
+      const unknownNames = new Map((await this.large.names(k.jobs, unknown)).map((n, i) => [unknown[i], n]));
+      const matches = scannedIds.filter((id, i) => Number(verdicts[i]) === 1 || (Number(verdicts[i]) === -1 && unknownNames.get(id) === name));
+      ids = matches.slice(offset, offset + pageSize);
+      total = matches.length;
+      nameScan = { scanned: scannedIds.length, limit: this.nameScanLimit, complete: Number(size) <= this.nameScanLimit };
     } else {
       const kind = state === 'waiting' || state === 'active' ? 'list' : 'zset';
       [ids, total] = await this.rangeAndCount(kind, sourceKey(k, state), offset, stop);
@@ -247,43 +246,44 @@ export class QueueInspector {
     if (ids.length === 0) return [];
     const k = queueKeys(this.prefix, queue);
     const [rows, runAts] = await Promise.all([
-      this.scripts.readSummaries([k.jobs], [k.run(''), HEAD_BYTES, TAIL_BYTES, this.textBytes, ...ids]),
+      this.scripts.readSummaries([k.jobs], [k.run(''), HEAD_BYTES, TAIL_BYTES, this.textBytes, MOST_BYTES_IN_LUA, ...ids]),
       state === 'delayed' ? this.redis.zmscore(k.delayed, ...ids) : Promise.resolve([] as (string | null)[]),
     ]);
     const out: JobSummary[] = [];
-    rows.forEach((row, i) => {
-      const summary = this.toSummary(queue, state, ids[i], row, runAts[i] ?? null);
-      if (summary) out.push(summary);
-    });
+    for (const [i, row] of rows.entries()) {
+      const [head, tail, totalBytes] = row;
+      // Removed between the range read and this one: skip the row.
+      if (Number(totalBytes) === 0) continue;
+      const facts = head === null ? await this.large.factsOfLarge(k.jobs, ids[i], Number(totalBytes)) : readStoredJobFacts(head, tail, this.previewChars);
+      if (facts) out.push(toSummary(queue, state, ids[i], row, facts, runAts[i] ?? null));
+    }
     return out;
   }
+}
 
-  private toSummary(queue: string, state: JobState, id: string, row: SummaryRow, runAt: string | null): JobSummary | null {
-    const [head, tail, totalBytes, , attempts, startedAt, finishedAt, durationMs, worker, error, errorCode, progress] = row;
-    // Removed between the range read and this one: skip the row.
-    if (head === null) return null;
-    const facts = readStoredJobFacts(head, tail, this.previewChars);
-    return {
-      id,
-      queue,
-      state,
-      name: facts.name,
-      createdAt: facts.createdAt,
-      runAt: runAt === null ? null : Number(runAt),
-      startedAt: storedNumber(startedAt),
-      finishedAt: storedNumber(finishedAt),
-      durationMs: storedNumber(durationMs),
-      attempts: Number(attempts || 0) || 0,
-      retriesLeft: facts.retriesLeft,
-      worker: worker || null,
-      payloadPreview: facts.payloadPreview,
-      payloadTruncated: facts.payloadTruncated,
-      storedBytes: Number(totalBytes),
-      error: error || null,
-      errorCode: errorCode || null,
-      progress: parseProgress(progress),
-    };
-  }
+function toSummary(queue: string, state: JobState, id: string, row: SummaryRow, facts: StoredJobFacts, runAt: string | null): JobSummary {
+  const [, , totalBytes, , attempts, startedAt, finishedAt, durationMs, worker, error, errorCode, progress, errorBytes] = row.map((v) => (v === null ? '' : String(v)));
+  return {
+    id,
+    queue,
+    state,
+    name: facts.name,
+    createdAt: facts.createdAt,
+    runAt: runAt === null ? null : Number(runAt),
+    startedAt: storedNumber(startedAt),
+    finishedAt: storedNumber(finishedAt),
+    durationMs: storedNumber(durationMs),
+    attempts: Number(attempts || 0) || 0,
+    retriesLeft: facts.retriesLeft,
+    worker: worker || null,
+    payloadPreview: facts.payloadPreview,
+    payloadTruncated: facts.payloadTruncated,
+    storedBytes: Number(totalBytes),
+    error: error || null,
+    errorBytes: Number(errorBytes || 0),
+    errorCode: errorCode || null,
+    progress: parseProgress(progress),
+  };
 }
 
 /** The list or zset a state's jobs are read from. */

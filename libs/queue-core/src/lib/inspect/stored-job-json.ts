@@ -11,6 +11,16 @@ export interface StoredJobFacts {
   readonly payloadTruncated: boolean;
 }
 
+/** Job JSON up to this many bytes comes back whole for a list row. */
+export const HEAD_BYTES = 2_048;
+/** Bytes read from the end of a longer job JSON (options, status, progress). */
+export const TAIL_BYTES = 16_384;
+/**
+ * Values longer than this are never copied into a Lua script (that costs Redis
+ * milliseconds per MB); they are read by {@link LargeJobReader} instead.
+ */
+export const MOST_BYTES_IN_LUA = 64 * 1024;
+
 const NAME_AT_START = /^\{"data":\{"name":("(?:[^"\\]|\\.)*")/;
 const TAIL_START = ',"options":{';
 

@@ -40,8 +40,10 @@ export interface JobSummary {
   readonly payloadTruncated: boolean;
   /** Size of the whole stored job JSON, in bytes. */
   readonly storedBytes: number;
-  /** Error message of the latest failed attempt, cut short. */
+  /** Error message of the latest failed attempt, cut short (`null` when none, or too long to read for a list). */
   readonly error: string | null;
+  /** Length of the whole error message, bytes. */
+  readonly errorBytes: number;
   readonly errorCode: string | null;
   readonly progress: JobProgress | null;
 }

@@ -1,36 +1,39 @@
-import { JOB_NAME_LUA } from './job-name';
-
 /**
- * Deletes up to ARGV[3] jobs of one state; the caller loops until it returns 0, so
- * emptying a state of a million jobs never blocks Redis for more than one chunk.
+ * Deletes one chunk of jobs of one state; the caller loops, so emptying a state of
+ * a million jobs never blocks Redis for more than one chunk.
+ * - waiting / delayed: pops up to ARGV[3] ids itself.
+ * - succeeded / failed: deletes the ids the caller passes with their job names
+ *   (read outside Lua), each only if it is still in that state's index or set.
  *
  * KEYS: 1 jobs, 2 the state's structure (waiting list, delayed zset, or the
  *       succeeded/failed index), 3 the finished state's set ('' otherwise),
  *       4 expiry
- * ARGV: 1 'list' | 'zset' | 'finished', 2 key base, 3 chunk size, 4 state
+ * ARGV: 1 'list' | 'zset' | 'finished', 2 key base, 3 chunk size, 4 state,
+ *       then for 'finished': id, name ('' when unknown), id, name, ...
  * Returns the number of jobs deleted.
  */
-export const EMPTY_CHUNK = `${JOB_NAME_LUA}
+export const EMPTY_CHUNK = `
 local kind, base, n, state = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
-local ids
-if kind == 'list' then
-  ids = redis.call('lpop', KEYS[2], n) or {}
-else
-  ids = {}
-  local popped = redis.call('zpopmax', KEYS[2], n)
-  for i = 1, #popped, 2 do ids[#ids + 1] = popped[i] end
-  if kind == 'finished' and #ids == 0 then ids = redis.call('spop', KEYS[3], n) or {} end
-end
-for _, id in ipairs(ids) do
-  if kind == 'finished' then
-    redis.call('srem', KEYS[3], id)
-    local json = redis.call('hget', KEYS[1], id)
-    local name = json and job_name(json)
-    if name then redis.call('zrem', base .. 'x:idx:' .. state .. ':name:' .. name, id) end
-  end
+local deleted = 0
+local function drop(id)
   redis.call('hdel', KEYS[1], id)
   redis.call('zrem', KEYS[4], id)
   redis.call('del', base .. 'x:run:' .. id)
+  deleted = deleted + 1
 end
-return #ids
+if kind == 'list' then
+  for _, id in ipairs(redis.call('lpop', KEYS[2], n) or {}) do drop(id) end
+elseif kind == 'zset' then
+  local popped = redis.call('zpopmax', KEYS[2], n)
+  for i = 1, #popped, 2 do drop(popped[i]) end
+else
+  for i = 5, #ARGV, 2 do
+    local id, name = ARGV[i], ARGV[i + 1]
+    if redis.call('zrem', KEYS[2], id) + redis.call('srem', KEYS[3], id) > 0 then
+      if name ~= '' then redis.call('zrem', base .. 'x:idx:' .. state .. ':name:' .. name, id) end
+      drop(id)
+    end
+  end
+end
+return deleted
 `;

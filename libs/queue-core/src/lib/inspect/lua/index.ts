@@ -17,7 +17,7 @@ type ScriptName = keyof typeof SCRIPTS;
 type Arg = string | number;
 
 /** A row of `READ_SUMMARIES`. */
-export type SummaryRow = [head: string | null, tail: string, totalBytes: number, ...run: string[]];
+export type SummaryRow = [head: string | null, tail: string, totalBytes: number, ...run: (string | number)[]];
 
 /**
  * The inspection scripts, registered on one ioredis connection (EVALSHA, with
@@ -41,7 +41,7 @@ export class InspectScripts {
   }
 
   /** See `SCAN_BY_NAME`. */
-  scanByName(keys: readonly string[], args: readonly Arg[]): Promise<[number, number, string[], number]> {
+  scanByName(keys: readonly string[], args: readonly Arg[]): Promise<[string[], number[], number]> {
     return this.call('jobqInspectScanByName', keys, args);
   }
 

@@ -1,26 +1,23 @@
-import { JOB_NAME_LUA } from './job-name';
-
 /**
  * Deletes one job from every structure that can hold it. A running job is left
- * alone (its worker would write it back when it finishes).
+ * alone (its worker would write it back when it finishes). The caller passes the
+ * job name (read outside Lua, so a multi-MB job is never copied into the script).
  *
  * KEYS: 1 jobs, 2 waiting, 3 active, 4 delayed, 5 succeeded set, 6 failed set,
  *       7 stalling, 8 succeeded index, 9 failed index, 10 expiry
- * ARGV: 1 key base (`prefix:queue:`), 2 id
+ * ARGV: 1 key base (`prefix:queue:`), 2 id, 3 job name ('' when unknown)
  * Returns 1 removed, 0 not found, -1 running.
  */
-export const REMOVE_JOB = `${JOB_NAME_LUA}
-local base, id = ARGV[1], ARGV[2]
-local json = redis.call('hget', KEYS[1], id)
-if not json then return 0 end
+export const REMOVE_JOB = `
+local base, id, name = ARGV[1], ARGV[2], ARGV[3]
+if redis.call('hexists', KEYS[1], id) == 0 then return 0 end
 if redis.call('lpos', KEYS[3], id) then return -1 end
 local elsewhere = redis.call('zrem', KEYS[4], id) + redis.call('srem', KEYS[5], id) + redis.call('srem', KEYS[6], id)
 if elsewhere == 0 then redis.call('lrem', KEYS[2], 1, id) end
 redis.call('srem', KEYS[7], id)
 redis.call('zrem', KEYS[8], id)
 redis.call('zrem', KEYS[9], id)
-local name = job_name(json)
-if name then
+if name ~= '' then
   redis.call('zrem', base .. 'x:idx:succeeded:name:' .. name, id)
   redis.call('zrem', base .. 'x:idx:failed:name:' .. name, id)
 end
