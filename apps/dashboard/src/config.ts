@@ -62,10 +62,6 @@ const envSchema = z
       .default(2_500),
     DASHBOARD_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
-  })
-  .refine((e) => (e.DASHBOARD_USERNAME === undefined) === (e.DASHBOARD_PASSWORD === undefined), {
-    message: 'set both DASHBOARD_USERNAME and DASHBOARD_PASSWORD, or neither',
-    path: ['DASHBOARD_PASSWORD'],
   });
 
 /** The environment holds a bad value; the message names every bad variable. */
@@ -84,10 +80,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): DashboardConfig {
   // Empty variables count as unset, as in most shells' `VAR= cmd`.
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = envSchema.safeParse(present);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(environment)'}: ${i.message}`);
-    throw new DashboardConfigError(`Invalid dashboard configuration:\n${lines.join('\n')}`);
+  const lines = parsed.success ? [] : parsed.error.issues.map((i) => `  ${i.path.join('.') || '(environment)'}: ${i.message}`);
+  // Checked apart from the schema so it is reported together with every other problem.
+  if (('DASHBOARD_USERNAME' in present) !== ('DASHBOARD_PASSWORD' in present)) {
+    lines.push('  DASHBOARD_PASSWORD: set both DASHBOARD_USERNAME and DASHBOARD_PASSWORD, or neither');
   }
+  if (!parsed.success || lines.length > 0) throw new DashboardConfigError(`Invalid dashboard configuration:\n${lines.join('\n')}`);
   const e = parsed.data;
   let queue: QueueConfig;
   try {

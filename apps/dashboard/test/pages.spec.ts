@@ -118,7 +118,7 @@ describe('queue page', () => {
     const { data } = await json('/api/queues/high_priority?state=waiting&name=webhook.deliver&size=5');
     expect(data.list.total).toBe(15);
     expect(data.list.jobs).toHaveLength(5);
-    expect(data.list.nameScan).toEqual({ scanned: 45, limit: 5000, complete: true });
+    expect(data.list.nameScan).toEqual({ scanned: 45, limit: 2000, complete: true });
   });
 
   it.each([

@@ -31,7 +31,7 @@ export interface QueueInspectorOptions {
   /**
    * How many of the newest waiting/active/delayed jobs a name filter looks at
    * (those states have no name index, so the filter is a bounded scan).
-   * @defaultValue 5000
+   * @defaultValue 2000
    */
   readonly nameScanLimit?: number;
 }
@@ -64,7 +64,7 @@ export class QueueInspector {
     this.knownQueues = options.knownQueues ?? [];
     this.previewChars = options.previewChars ?? 160;
     this.textBytes = options.textBytes ?? 400;
-    this.nameScanLimit = options.nameScanLimit ?? 5_000;
+    this.nameScanLimit = options.nameScanLimit ?? 2_000;
     this.large = new LargeJobReader(redis, this.previewChars);
   }
 

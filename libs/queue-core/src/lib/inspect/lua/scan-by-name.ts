@@ -22,15 +22,25 @@ else
   ids = redis.call('zrevrange', KEYS[1], 0, limit - 1)
   size = redis.call('zcard', KEYS[1])
 end
+-- bee-queue writes the name first, so a prefix comparison settles most jobs
+-- without a pattern match; other shapes fall back to job_name().
+local needle = '{"data":{"name":"' .. ARGV[2] .. '"'
 local verdicts = {}
 for i, id in ipairs(ids) do
   local len = redis.call('hstrlen', KEYS[2], id)
   if len > most then
     verdicts[i] = -1
-  elseif len > 0 and job_name(redis.call('hget', KEYS[2], id)) == ARGV[2] then
-    verdicts[i] = 1
-  else
+  elseif len == 0 then
     verdicts[i] = 0
+  else
+    local json = redis.call('hget', KEYS[2], id)
+    if string.sub(json, 1, #needle) == needle then
+      verdicts[i] = 1
+    elseif string.sub(json, 1, 17) == '{"data":{"name":"' then
+      verdicts[i] = 0
+    else
+      verdicts[i] = (job_name(json) == ARGV[2]) and 1 or 0
+    end
   end
 end
 return {ids, verdicts, size}
