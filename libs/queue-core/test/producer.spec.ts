@@ -96,6 +96,14 @@ describe('configuration', () => {
     expect(() => parseQueueConfig({ redisUrl: 'not a url' })).toThrow(/redisUrl must be a URL like redis:\/\//);
     expect(() => parseQueueConfig({ redisUrl: 'redis://localhost:6379', prefix: 'a b' })).toThrow(/prefix/);
     expect(parseQueueConfig({ redisUrl: 'redis://localhost:6379' })).toMatchObject({ prefix: 'jobq', connectTimeoutMs: 5000 });
+    const err = (() => {
+      try {
+        parseQueueConfig({ redisUrl: 'redis://h:99999999', prefix: '' });
+      } catch (e) {
+        return e as ConfigError;
+      }
+    })();
+    expect(new Set(err?.issues.map((i) => i.path))).toEqual(new Set(['prefix', 'redisUrl']));
   });
 
   it('an unreachable Redis is a clear error within the timeout, not a hang', async () => {

@@ -54,8 +54,9 @@ export type QueueConfigInput = z.input<typeof schema>;
 export function parseQueueConfig(input: QueueConfigInput): QueueConfig {
   const parsed = schema.safeParse(input);
   if (!parsed.success) {
-    const detail = parsed.error.issues.map((i) => `${i.path.join('.') || '(config)'} ${i.message}`).join('; ');
-    throw new ConfigError(`Invalid queue configuration: ${detail}`);
+    const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+    const detail = issues.map((i) => `${i.path || '(config)'} ${i.message}`).join('; ');
+    throw new ConfigError(`Invalid queue configuration: ${detail}`, issues);
   }
   return Object.freeze(parsed.data);
 }

@@ -35,8 +35,12 @@ export class QueueError extends Error {
 
 /** The configuration given to queue-core is not valid; the message names each bad field. */
 export class ConfigError extends QueueError {
-  constructor(message: string) {
+  /** Every bad field (`redisUrl`, `prefix`, ...), for callers that map them to their own names. */
+  readonly issues: readonly FieldIssue[];
+
+  constructor(message: string, issues: readonly FieldIssue[] = []) {
     super('JOBQ_CONFIG_INVALID', message);
+    this.issues = issues;
   }
 }
 
