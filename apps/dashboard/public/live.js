@@ -7,14 +7,14 @@
 
   // Destructive forms carry data-confirm; ask first, then tell the server.
   document.addEventListener('submit', function (event) {
-    var form = event.target;
+    const form = event.target;
     if (!(form instanceof HTMLFormElement) || !form.dataset.confirm) return;
     if (!window.confirm(form.dataset.confirm)) {
       event.preventDefault();
       return;
     }
     if (!form.querySelector('input[name="confirm"]')) {
-      var input = document.createElement('input');
+      const input = document.createElement('input');
       input.type = 'hidden';
       input.name = 'confirm';
       input.value = 'yes';
@@ -22,13 +22,13 @@
     }
   });
 
-  var period = Number(document.body.dataset.refreshMs || 0);
-  var regions = document.querySelectorAll('[data-live]');
+  const period = Number(document.body.dataset.refreshMs || 0);
+  const regions = document.querySelectorAll('[data-live]');
   if (!period || regions.length === 0) return;
 
-  var status = document.getElementById('live-status');
-  var busy = false;
-  var errorPage = document.getElementById('error-page') !== null;
+  const status = document.getElementById('live-status');
+  let busy = false;
+  const errorPage = document.getElementById('error-page') !== null;
 
   function show(message) {
     if (!status) return;
@@ -50,9 +50,9 @@
         else show('');
         if (!res.ok) return;
         return res.text().then(function (html) {
-          var next = new DOMParser().parseFromString(html, 'text/html');
+          const next = new DOMParser().parseFromString(html, 'text/html');
           document.querySelectorAll('[data-live]').forEach(function (region) {
-            var fresh = next.getElementById(region.id);
+            const fresh = next.getElementById(region.id);
             if (fresh && fresh.innerHTML !== region.innerHTML && !region.contains(document.activeElement)) region.replaceWith(fresh);
           });
         });

@@ -5,7 +5,7 @@ import type { Redis } from 'ioredis';
 import pino from 'pino';
 import { createApp, type Enqueuer } from '../src/app';
 import { loadConfig, type DashboardConfig } from '../src/config';
-import { REDIS_URL } from './fixtures';
+import { deletePrefix, fixtureRedis, REDIS_URL, testPrefix, writeJobs, type FixtureJob } from './fixtures';
 
 /** A dashboard listening on a free port, for one suite. */
 export interface RunningDashboard {
@@ -88,4 +88,37 @@ export class TestBrowser {
     if (!m) throw new Error(`no CSRF token on ${pageUrl}`);
     return m[1];
   }
+}
+
+/** What {@link dashboardSuite} hands a describe block. */
+export interface DashboardSuite {
+  readonly prefix: string;
+  readonly redis: Redis;
+  readonly dash: RunningDashboard;
+}
+
+/**
+ * Registers the hooks of a suite: writes `jobs` under a fresh key prefix (plus
+ * whatever `setup` writes), starts a dashboard with `env`, and afterwards stops it
+ * and deletes the prefix's keys.
+ */
+export function dashboardSuite(
+  suite: string,
+  jobs: readonly FixtureJob[],
+  env: Record<string, string> = {},
+  setup?: (redis: Redis, prefix: string) => Promise<void>,
+): DashboardSuite {
+  const state = { prefix: testPrefix(suite) } as { prefix: string; redis: Redis; dash: RunningDashboard };
+  beforeAll(async () => {
+    state.redis = fixtureRedis();
+    await writeJobs(state.redis, state.prefix, jobs);
+    await setup?.(state.redis, state.prefix);
+    state.dash = await startDashboard(state.prefix, env);
+  });
+  afterAll(async () => {
+    await state.dash?.close();
+    await deletePrefix(state.redis, state.prefix);
+    state.redis.disconnect();
+  });
+  return state;
 }

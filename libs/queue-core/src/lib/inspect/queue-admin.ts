@@ -4,7 +4,7 @@ import { InvalidArgumentError, JobNotFoundError } from '../errors';
 import { queueKeys, type JobState, type QueueKeys } from '../keys';
 import type { StoredJob } from '../records';
 import { LargeJobReader } from './large-job-reader';
-import { InspectScripts } from './lua';
+import { inspectScripts, type RunScript } from './lua';
 import { assertJobId, assertJobState, assertQueueName } from './names';
 
 /** Tuning of {@link QueueAdmin}. */
@@ -28,7 +28,7 @@ export type EmptyableState = (typeof EMPTYABLE_STATES)[number];
  * operations go chunk by chunk.
  */
 export class QueueAdmin {
-  private readonly scripts: InspectScripts;
+  private readonly run: RunScript;
   private readonly chunkSize: number;
   private readonly reader: LargeJobReader;
 
@@ -41,7 +41,7 @@ export class QueueAdmin {
     private readonly prefix: string,
     options: QueueAdminOptions = {},
   ) {
-    this.scripts = new InspectScripts(redis);
+    this.run = inspectScripts(redis);
     this.chunkSize = options.chunkSize ?? 500;
     this.reader = new LargeJobReader(redis, 0, 50);
   }
@@ -89,7 +89,7 @@ export class QueueAdmin {
     const k = queueKeys(this.prefix, queue);
     const keys = [k.jobs, k.waiting, k.active, k.delayed, k.succeeded, k.failed, k.stalling, k.index('succeeded'), k.index('failed'), k.expiry];
     const [name] = await this.reader.names(k.jobs, [id]);
-    const outcome = await this.scripts.removeJob(keys, [k.base, id, name ?? '']);
+    const outcome = await this.run('jobqInspectRemoveJob', keys, [k.base, id, name ?? '']);
     if (outcome === 0) throw new JobNotFoundError(queue, id);
     if (outcome === -1) throw new InvalidArgumentError(`Job "${id}" on queue "${queue}" is running; remove it once it has finished.`);
   }
@@ -104,7 +104,7 @@ export class QueueAdmin {
     if (state === 'waiting' || state === 'delayed') {
       const [kind, source] = state === 'waiting' ? ['list', k.waiting] : ['zset', k.delayed];
       for (;;) {
-        const n = await this.scripts.emptyChunk([k.jobs, source, '', k.expiry], [kind, k.base, this.chunkSize, state]);
+        const n = await this.run('jobqInspectEmptyChunk', [k.jobs, source, '', k.expiry], [kind, k.base, this.chunkSize, state]);
         if (n === 0) return removed;
         removed += n;
       }
@@ -118,7 +118,7 @@ export class QueueAdmin {
       if (ids.length === 0) return removed;
       const names = await this.reader.names(k.jobs, ids);
       const pairs = ids.flatMap((id, i) => [id, names[i] ?? '']);
-      removed += await this.scripts.emptyChunk([k.jobs, index, set, k.expiry], ['finished', k.base, this.chunkSize, state, ...pairs]);
+      removed += await this.run('jobqInspectEmptyChunk', [k.jobs, index, set, k.expiry], ['finished', k.base, this.chunkSize, state, ...pairs]);
     }
   }
 
@@ -135,7 +135,7 @@ export class QueueAdmin {
       args.push(id, sha, JSON.stringify(retried(job)), typeof job.data?.name === 'string' ? job.data.name : '');
     });
     if (args.length === 1) return [];
-    return this.scripts.retryJobs([k.jobs, k.failed, k.index('failed'), k.expiry, k.waiting], args);
+    return this.run('jobqInspectRetryJobs', [k.jobs, k.failed, k.index('failed'), k.expiry, k.waiting], args);
   }
 }
 

@@ -3,7 +3,7 @@ import { queueKeys, globalKeys, type JobState, type QueueKeys } from '../keys';
 import { parseRunRecord, type StoredJob, type WorkerInfo } from '../records';
 import { readThroughput, type ThroughputPoint } from '../throughput';
 import { WorkerRegistry } from '../worker-registry';
-import { InspectScripts, type SummaryRow } from './lua';
+import { inspectScripts, type RunScript, type SummaryRow } from './lua';
 import { assertJobId, assertJobName, assertJobState, assertQueueName } from './names';
 import { pageCount, pageWindow } from './paging';
 import { LargeJobReader } from './large-job-reader';
@@ -42,7 +42,7 @@ export interface QueueInspectorOptions {
  * throughput. Reads only; see `QueueAdmin` for the writes.
  */
 export class QueueInspector {
-  private readonly scripts: InspectScripts;
+  private readonly run: RunScript;
   private readonly registry: WorkerRegistry;
   private readonly large: LargeJobReader;
   private readonly knownQueues: readonly string[];
@@ -59,7 +59,7 @@ export class QueueInspector {
     private readonly prefix: string,
     options: QueueInspectorOptions = {},
   ) {
-    this.scripts = new InspectScripts(redis);
+    this.run = inspectScripts(redis);
     this.registry = new WorkerRegistry(redis, prefix);
     this.knownQueues = options.knownQueues ?? [];
     this.previewChars = options.previewChars ?? 160;
@@ -148,7 +148,7 @@ export class QueueInspector {
       [ids, total] = await this.rangeAndCount('zset', k.nameIndex(state, name), offset, stop);
     } else if (name !== null) {
       const kind = state === 'delayed' ? 'zset' : 'list';
-      const [scannedIds, verdicts, size] = await this.scripts.scanByName([sourceKey(k, state), k.jobs], [kind, name, this.nameScanLimit, MOST_BYTES_IN_LUA]);
+      const [scannedIds, verdicts, size] = await this.run('jobqInspectScanByName', [sourceKey(k, state), k.jobs], [kind, name, this.nameScanLimit, MOST_BYTES_IN_LUA]);
       // Jobs too long to read inside Lua get their names from the large-job reader.
       const unknown = scannedIds.filter((_, i) => Number(verdicts[i]) === -1);
       const unknownNames = new Map((await this.large.names(k.jobs, unknown)).map((n, i) => [unknown[i], n]));
@@ -246,7 +246,7 @@ export class QueueInspector {
     if (ids.length === 0) return [];
     const k = queueKeys(this.prefix, queue);
     const [rows, runAts] = await Promise.all([
-      this.scripts.readSummaries([k.jobs], [k.run(''), HEAD_BYTES, TAIL_BYTES, this.textBytes, MOST_BYTES_IN_LUA, ...ids]),
+      this.run('jobqInspectReadSummaries', [k.jobs], [k.run(''), HEAD_BYTES, TAIL_BYTES, this.textBytes, MOST_BYTES_IN_LUA, ...ids]),
       state === 'delayed' ? this.redis.zmscore(k.delayed, ...ids) : Promise.resolve([] as (string | null)[]),
     ]);
     const out: JobSummary[] = [];
