@@ -292,11 +292,12 @@ SHORT_IDS=$(enqueue dataset.export 6 '{"dataset":"short-{i}","chunks":6,"rowsPer
   || fail "enqueue failed: $SHORT_IDS"
 SLOW_IDS="$LONG_IDS $SHORT_IDS"
 expect_states "long exports running" dataset.export "$LONG_IDS" active 20
+expect_states "short exports running or done" dataset.export "$SHORT_IDS" active,succeeded 20
 T_STOP=$(now)
 compose stop worker
 STOP_S=$(awk -v a="$T_STOP" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }')
 echo "compose stop worker took ${STOP_S}s"
-for c in $(compose ps -q worker); do
+for c in $(compose ps -a -q worker); do
   code=$(docker inspect -f '{{.State.ExitCode}}' "$c")
   [ "$code" = 0 ] || fail "worker container $c exited with $code (killed instead of a graceful stop?)"
 done
