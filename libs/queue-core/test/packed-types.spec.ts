@@ -39,7 +39,7 @@ describe('types of the packed libraries, seen from an outside project', () => {
   const check = (file: string) => {
     const config = join(dir, `tsconfig.${file}.json`);
     writeFileSync(config, JSON.stringify({ extends: './tsconfig.json', files: [file] }));
-    const out = spawnSync(process.execPath, [tsc, '-p', config], { cwd: dir, encoding: 'utf8' });
+    const out = spawnSync(process.execPath, [tsc, '-p', config, '--pretty', 'false'], { cwd: dir, encoding: 'utf8' });
     return { code: out.status, output: `${out.stdout}${out.stderr}` };
   };
 
