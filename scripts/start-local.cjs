@@ -53,10 +53,10 @@ if (missing.length > 0) {
 const env = { ...process.env, REDIS_URL: process.env.REDIS_URL || 'redis://127.0.0.1:6379' };
 const children = [];
 
-function start(name, script, extraEnv) {
+function start(name, script, extraEnv, nodeFlags = []) {
   // Own process group: a Ctrl-C in the terminal reaches only this script, which
   // then sends each child exactly one signal (a worker reads a second one as "stop now").
-  const child = spawn(process.execPath, [script], { cwd: root, env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(process.execPath, [...nodeFlags, script], { cwd: root, env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const label = `[${name}]`.padEnd(18);
   for (const stream of [child.stdout, child.stderr]) {
     readline.createInterface({ input: stream }).on('line', (line) => process.stdout.write(`${label} ${line}\n`));
@@ -109,7 +109,8 @@ console.log(
   `start-local: REDIS_URL=${env.REDIS_URL} JOBQ_PREFIX=${env.JOBQ_PREFIX || 'jobq'}; ` +
     `${args['no-dashboard'] ? 'no dashboard' : 'dashboard'} + ${workerCount} worker(s). Ctrl-C to stop.`,
 );
-if (!args['no-dashboard']) start('dashboard', DASHBOARD_MAIN, {});
+// Same memory flags as the dashboard image (see docker/dashboard.Dockerfile).
+if (!args['no-dashboard']) start('dashboard', DASHBOARD_MAIN, {}, ['--max-semi-space-size=2', '--single-threaded', '--max-old-space-size=96']);
 for (let i = 1; i <= workerCount; i += 1) {
   const name = `local-worker-${String(i).padStart(2, '0')}`;
   start(name, WORKER_MAIN, { WORKER_NAME: name });
