@@ -95,6 +95,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
   private readonly options: ResolvedWorkerOptions;
   private readonly handlers = new Map<string, BoundHandler>();
   private readonly keys: QueueKeys[];
+  /** KEYS of the Lua `take` function: per queue waiting, active, jobs, delayed. */
+  private readonly takeKeys: string[];
   private readonly identity: { hostname: string; pid: number };
   private readonly running = new Map<string, RunningJob>();
   private redis: Redis | null = null;
@@ -118,6 +120,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     this.options = resolveWorkerOptions(options);
     for (const h of options.handlers) this.handlers.set(`${h.contract.queue}\u0000${h.contract.name}`, h);
     this.keys = this.options.queues.map((q) => queueKeys(config.prefix, q));
+    this.takeKeys = this.keys.flatMap((k) => [k.waiting, k.active, k.jobs, k.delayed]);
     this.identity = { hostname: options.hostname ?? osHostname(), pid: options.pid ?? process.pid };
   }
 
@@ -242,9 +245,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
 
   /** The dispatch loop: fills free slots with jobs, queues in priority order. */
   private async dispatch(): Promise<void> {
-    const { concurrency, idlePollMaxMs, queues, name } = this.options;
-    const keyArgs = this.keys.flatMap((k) => [k.waiting, k.active, k.jobs, k.delayed]);
-    const bases = this.keys.map((k) => k.base);
+    const { concurrency, idlePollMaxMs } = this.options;
     let idle = 5;
     let failures = 0;
     while (this.state === 'running') {
@@ -258,7 +259,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       }
       let reply: (string | number)[];
       try {
-        reply = await this.live.scripts.fetchJobs(keyArgs, [free, Date.now(), name, ...bases]);
+        reply = await this.live.scripts.fetchJobs(this.takeKeys, this.takeArgs(free));
         failures = 0;
       } catch (err) {
         this.emit('error', err as Error);
@@ -266,11 +267,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
         await this.waitForWake(Math.min(100 * 2 ** failures, 5_000));
         continue;
       }
-      const taken: TakenJob[] = [];
-      for (let i = 0; i < reply.length; i += 4) {
-        const json = String(reply[i + 2]);
-        taken.push({ queue: queues[Number(reply[i]) - 1], id: String(reply[i + 1]), json, attempt: Number(reply[i + 3]), ...parseStoredJob(json) });
-      }
+      const taken = this.parseTaken(reply);
       if (this.state !== 'running') {
         // close() began while the fetch was in flight: hand these straight back.
         await this.giveBack(taken.map((t) => this.track(t, t.stored?.data.name ?? UNREADABLE)));
@@ -287,6 +284,21 @@ export class Worker extends EventEmitter<WorkerEvents> {
   }
 
   /** Sleeps up to `ms`, or until a slot frees, a stall check recovers jobs or close() begins. */
+  /** ARGV of the Lua `take` function. */
+  private takeArgs(max: number): (string | number)[] {
+    return [max, Date.now(), this.options.name, this.keys.length, ...this.keys.map((k) => k.base)];
+  }
+
+  /** Reads the flat reply of the Lua `take` function. */
+  private parseTaken(reply: readonly (string | number)[]): TakenJob[] {
+    const taken: TakenJob[] = [];
+    for (let i = 0; i < reply.length; i += 4) {
+      const json = String(reply[i + 2]);
+      taken.push({ queue: this.options.queues[Number(reply[i]) - 1], id: String(reply[i + 1]), json, attempt: Number(reply[i + 3]), ...parseStoredJob(json) });
+    }
+    return taken;
+  }
+
   private waitForWake(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const done = () => {
@@ -367,10 +379,13 @@ export class Worker extends EventEmitter<WorkerEvents> {
       THROUGHPUT_RETENTION_SECONDS,
       progress ? JSON.stringify(progress) : '',
     ];
+    let next: TakenJob[] = [];
     for (let tries = 0; ; tries += 1) {
       if (entry.abandoned) return;
       try {
-        await this.live.scripts.finishJob(keys, args);
+        // Take the next job for this slot in the same round trip.
+        const [, reply] = await this.live.scripts.finishJob([...keys, ...this.takeKeys], [...args, ...this.takeArgs(this.state === 'running' ? 1 : 0)]);
+        next = this.parseTaken(reply);
         break;
       } catch (err) {
         this.emit('error', err as Error);
@@ -388,6 +403,9 @@ export class Worker extends EventEmitter<WorkerEvents> {
       durationMs: o.durationMs,
       ...(o.error ? { error: { message: o.error.message, code: o.error.code } } : {}),
     });
+    if (next.length === 0) return;
+    if (this.state === 'running') for (const n of next) this.start1(n);
+    else await this.giveBack(next.map((n) => this.track(n, n.stored?.data.name ?? UNREADABLE)));
   }
 
   /** Aborts the given jobs and puts them back at the front of their queues. */

@@ -1,3 +1,5 @@
+import { TAKE_FUNCTION } from './fetch-jobs';
+
 /**
  * Records the end of one attempt atomically, mirroring bee-queue's own
  * bookkeeping (jobs hash, active list, stalling/succeeded/failed sets, delayed
@@ -12,10 +14,14 @@
  *       5 duration ms, 6 result JSON or error message, 7 error code, 8 stack,
  *       9 expire-at ms, 10 retry-at ms (0 = at once), 11 throughput TTL s,
  *       12 progress JSON ('' = none)
- * Returns 1 when recorded, 0 when the job is already running elsewhere (it was
- * recovered as stalled and taken by another worker), -1 when it was removed.
+ * then, in the same round trip, takes the next jobs for the slot it frees
+ * (`take(11, 12)`: KEYS from 12 and ARGV from 13 as in FETCH_JOBS; max 0 takes none).
+ * Returns { code, taken jobs }: code 1 when recorded, 0 when the job is already
+ * running elsewhere (it was recovered as stalled and taken by another worker),
+ * -1 when it was removed.
  */
-export const FINISH_JOB = `
+export const FINISH_JOB = `${TAKE_FUNCTION}
+local function finish()
 local id = ARGV[1]
 local outcome = ARGV[2]
 local removed = redis.call('lrem', KEYS[2], 0, id)
@@ -60,4 +66,8 @@ if redis.call('hincrby', KEYS[11], 'processed', 1) == 1 then
 end
 if outcome == 'failed' then redis.call('hincrby', KEYS[11], 'failed', 1) end
 return 1
+end
+
+local code = finish()
+return {code, take(11, 12)}
 `;

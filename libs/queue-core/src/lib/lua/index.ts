@@ -37,8 +37,8 @@ export class WorkerScripts {
     return this.call('jobqFetchJobs', keys, args);
   }
 
-  /** See `FINISH_JOB`. */
-  finishJob(keys: readonly string[], args: readonly Arg[]): Promise<number> {
+  /** See `FINISH_JOB`: the outcome code and the next jobs taken for the slot. */
+  finishJob(keys: readonly string[], args: readonly Arg[]): Promise<[number, (string | number)[]]> {
     return this.call('jobqFinishJob', keys, args);
   }
 
