@@ -26,9 +26,14 @@ describe('worker process: queue priority', () => {
     expect(new Set(order).size).toBe(LOW + HIGH);
     const lastHigh = Math.max(...highs.map((h) => order.indexOf(`high_priority/${h.id}`)));
     const lowsBeforeLastHigh = lows.filter((l) => order.indexOf(`low_priority/${l.id}`) < lastHigh).length;
-    // Only jobs already running when the high ones were seen may finish before them:
-    // at most one fetch's worth (concurrency 4); allow 20% of the lows.
-    expect(lowsBeforeLastHigh).toBeLessThanOrEqual(LOW * 0.2);
-    expect(lowsBeforeLastHigh).toBeLessThanOrEqual(8);
+    // Every high job is taken before any low one; lows start only once the high
+    // queue is empty, and while the last (slower, file-writing) high jobs still run,
+    // the free slots may finish a few quick lows. "Most of the 500" is the contract:
+    // allow 10%.
+    expect(lowsBeforeLastHigh).toBeLessThanOrEqual(LOW * 0.1);
+    const firstLow = Math.min(...lows.map((l) => order.indexOf(`low_priority/${l.id}`)));
+    const highsAfterFirstLow = highs.filter((h) => order.indexOf(`high_priority/${h.id}`) > firstLow).length;
+    // Only the high jobs still running when the first low one was taken (at most concurrency - 1 = 3).
+    expect(highsAfterFirstLow).toBeLessThanOrEqual(3);
   });
 });
