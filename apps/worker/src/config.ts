@@ -61,6 +61,7 @@ const envSchema = z.object({
   WORKER_HEARTBEAT_MS: optional(integer(100, 600_000)),
   WORKER_REGISTRY_TTL_MS: optional(integer(500, 3_600_000)),
   WORKER_MAX_STALLS: optional(integer(0, 100)),
+  WORKER_MAX_FINISHED_JOBS: optional(integer(1, 1_000_000_000)),
   LOG_LEVEL: optional(z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })),
   OUTBOX_DIR: optional(z.string()),
   WEBHOOK_SECRET: optional(z.string().min(8, 'must be at least 8 characters')),
@@ -88,6 +89,8 @@ export interface WorkerConfig {
   readonly registryTtlMs?: number;
   /** WORKER_MAX_STALLS; queue-core's default when unset. */
   readonly maxStalls?: number;
+  /** WORKER_MAX_FINISHED_JOBS: succeeded (and failed) jobs kept per queue; queue-core's default when unset. */
+  readonly maxFinishedJobs?: number;
   /** LOG_LEVEL (pino). @defaultValue 'info' */
   readonly logLevel: (typeof LOG_LEVELS)[number];
   /** OUTBOX_DIR: where the outbox email transport writes messages. @defaultValue './outbox' (or /tmp/jobq-outbox when the working directory is `/`) */
@@ -144,6 +147,7 @@ export function loadWorkerConfig(
     heartbeatMs: e.WORKER_HEARTBEAT_MS,
     registryTtlMs: e.WORKER_REGISTRY_TTL_MS,
     maxStalls: e.WORKER_MAX_STALLS,
+    maxFinishedJobs: e.WORKER_MAX_FINISHED_JOBS,
     logLevel: e.LOG_LEVEL ?? 'info',
     // A container's working directory is often `/` (read-only or root-owned): use /tmp there.
     outboxDir: e.OUTBOX_DIR ?? (self.cwd === '/' ? '/tmp/jobq-outbox' : join(self.cwd, 'outbox')),

@@ -23,6 +23,7 @@ export function createWorker(config: WorkerConfig): Worker {
     heartbeatMs: config.heartbeatMs,
     registryTtlMs: config.registryTtlMs,
     maxStalls: config.maxStalls,
+    maxFinishedJobs: config.maxFinishedJobs,
   });
 }
 

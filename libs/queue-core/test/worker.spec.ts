@@ -280,6 +280,25 @@ describe('Worker', () => {
     expect(await job.status()).toBe('missing');
   });
 
+  it('keeps at most maxFinishedJobs per finished state, deleting the oldest', async () => {
+    const spaced = handle(echo, async (p) => {
+      await new Promise((r) => setTimeout(r, 3)); // distinct finish times
+      return { n: p.n, by: 'spaced' };
+    });
+    const w = await startWorker([spaced], { concurrency: 1, sweepIntervalMs: 200, maxFinishedJobs: 5 });
+    const order: string[] = [];
+    w.on('job:finished', (e) => order.push(e.id));
+    const jobs = await client.enqueueMany(echo, Array.from({ length: 12 }, (_, n) => ({ payload: { n } })));
+    await Promise.all(jobs.map((j) => j.result()));
+    const k = queueKeys(config.prefix, 'test_main');
+    await waitFor(async () => (await redis.zcard(k.index('succeeded'))) === 5, 5_000, 'trim to 5');
+    expect(new Set(await redis.zrange(k.index('succeeded'), 0, -1))).toEqual(new Set(order.slice(-5)));
+    expect(await redis.scard(k.succeeded)).toBe(5);
+    expect(await redis.hlen(k.jobs)).toBe(5);
+    expect(await redis.zcard(k.nameIndex('succeeded', 'test.echo'))).toBe(5);
+    expect(await redis.exists(k.run(order[0]))).toBe(0);
+  });
+
   it('rejects handlers whose queue the worker does not serve', () => {
     expect(() => new Worker(config, { name: 'x', handlers: [echoHandler], queues: ['other'] })).toThrow(/would never run/);
     expect(() => new Worker(config, { name: 'bad name', handlers: [echoHandler] })).toThrow(/name/);

@@ -34,6 +34,12 @@ export interface WorkerOptions {
   readonly idlePollMaxMs?: number;
   /** Period of the retention sweep. @defaultValue 30000 */
   readonly sweepIntervalMs?: number;
+  /**
+   * Most succeeded (and, separately, failed) jobs a queue keeps; the sweep deletes
+   * the oldest beyond it, whatever their retention, so history stays bounded.
+   * @defaultValue 1000000
+   */
+  readonly maxFinishedJobs?: number;
 }
 
 const schema = z.object({
@@ -45,6 +51,7 @@ const schema = z.object({
   registryTtlMs: z.number().int().min(100).optional(),
   idlePollMaxMs: z.number().int().min(1).max(10_000).default(200),
   sweepIntervalMs: z.number().int().min(100).default(30_000),
+  maxFinishedJobs: z.number().int().min(1).default(1_000_000),
   queues: z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'has an invalid queue name')).min(1).optional(),
 });
 
@@ -59,6 +66,7 @@ export interface ResolvedWorkerOptions {
   readonly registryTtlMs: number;
   readonly idlePollMaxMs: number;
   readonly sweepIntervalMs: number;
+  readonly maxFinishedJobs: number;
 }
 
 /** Checks worker options; throws `InvalidArgumentError` naming every bad field. */
@@ -89,5 +97,6 @@ export function resolveWorkerOptions(options: WorkerOptions): ResolvedWorkerOpti
     registryTtlMs: o.registryTtlMs ?? o.heartbeatMs * 3,
     idlePollMaxMs: o.idlePollMaxMs,
     sweepIntervalMs: o.sweepIntervalMs,
+    maxFinishedJobs: o.maxFinishedJobs,
   };
 }

@@ -488,19 +488,28 @@ export class Worker extends EventEmitter<WorkerEvents> {
     await pipeline.exec();
   }
 
-  /** Retention: deletes finished jobs past their keep time, in small batches. */
+  /**
+   * Retention: deletes finished jobs past their keep time, then the oldest ones of
+   * a state holding more than `maxFinishedJobs`, in small batches.
+   */
   private async sweep(): Promise<void> {
     if (this.state !== 'running') return;
+    const BATCH = 500;
     for (const k of this.keys) {
       try {
         const locked = await this.live.redis.set(k.janitorLock, this.name, 'PX', this.options.sweepIntervalMs, 'NX');
         if (!locked) continue;
+        const keys = [k.expiry, k.jobs, k.succeeded, k.failed, k.index('succeeded'), k.index('failed')];
         for (let round = 0; round < 100 && this.state === 'running'; round += 1) {
-          const n = await this.live.scripts.sweepExpired(
-            [k.expiry, k.jobs, k.succeeded, k.failed, k.index('succeeded'), k.index('failed')],
-            [Date.now(), k.base, 500],
-          );
-          if (n < 500) break;
+          const n = await this.live.scripts.sweepExpired([...keys, k.expiry], [Date.now(), k.base, 'expired', BATCH]);
+          if (n < BATCH) break;
+        }
+        for (const state of ['succeeded', 'failed'] as const) {
+          for (let round = 0; round < 100 && this.state === 'running'; round += 1) {
+            const excess = (await this.live.redis.zcard(k.index(state))) - this.options.maxFinishedJobs;
+            if (excess <= 0) break;
+            await this.live.scripts.sweepExpired([...keys, k.index(state)], [Date.now(), k.base, 'overflow', Math.min(excess, BATCH)]);
+          }
         }
       } catch (err) {
         this.emit('error', err as Error);

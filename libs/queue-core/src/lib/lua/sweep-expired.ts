@@ -1,16 +1,23 @@
 /**
- * Retention: deletes up to ARGV[3] finished jobs whose keep time has passed, from
- * every structure (bee-queue's hash and sets, our indexes and run record).
- * Small batches keep Redis responsive; the caller loops.
+ * Retention: deletes finished jobs from every structure (bee-queue's hash and
+ * sets, our indexes and run record), in small batches so Redis stays responsive;
+ * the caller loops. Which jobs: ARGV[3] = 'expired' takes up to ARGV[4] jobs whose
+ * keep time has passed (expiry zset); 'overflow' takes the ARGV[4] oldest of
+ * the finished-state index KEYS[7] (count cap).
  *
  * KEYS: 1 expiry, 2 jobs, 3 succeeded set, 4 failed set, 5 succeeded index,
- *       6 failed index
- * ARGV: 1 now ms, 2 key base, 3 limit
+ *       6 failed index, 7 index to trim ('overflow' only; else any key)
+ * ARGV: 1 now ms, 2 key base, 3 mode, 4 limit
  * Returns the number of jobs deleted.
  */
 export const SWEEP_EXPIRED = `
 local base = ARGV[2]
-local ids = redis.call('zrangebyscore', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
+local ids
+if ARGV[3] == 'overflow' then
+  ids = redis.call('zrange', KEYS[7], 0, tonumber(ARGV[4]) - 1)
+else
+  ids = redis.call('zrangebyscore', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[4]))
+end
 for _, id in ipairs(ids) do
   local json = redis.call('hget', KEYS[2], id)
   if json then
