@@ -16,9 +16,9 @@ const { spawn } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
 const fs = require('node:fs');
 const http = require('node:http');
-const net = require('node:net');
 const path = require('node:path');
 const { Redis } = require('ioredis');
+const { deletePrefix, freePort } = require('./lib/local.cjs');
 
 const ROOT = path.join(__dirname, '..');
 const MAIN = path.join(ROOT, 'apps/dashboard/dist/main.js');
@@ -169,17 +169,6 @@ async function fill(redis) {
   return { total: id, seconds: (Date.now() - started) / 1000, lastFinishedId: COUNTS.succeeded + COUNTS.failed };
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
-
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 
 function get(url) {
@@ -216,17 +205,6 @@ function rssOf(pid) {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (field) => Number((new RegExp(`${field}:\\s+(\\d+)`).exec(status) || [])[1] || 0);
   return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
-}
-
-async function deletePrefix(redis) {
-  let cursor = '0';
-  let deleted = 0;
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', `${PREFIX}:*`, 'COUNT', 5000);
-    cursor = next;
-    for (let i = 0; i < found.length; i += 1000) deleted += await redis.unlink(...found.slice(i, i + 1000));
-  } while (cursor !== '0');
-  return deleted;
 }
 
 async function main() {
@@ -270,7 +248,7 @@ async function main() {
     await stopChild();
     agent.destroy();
     const t0 = Date.now();
-    const deleted = await deletePrefix(redis);
+    const deleted = await deletePrefix(redis, PREFIX);
     console.log(`Deleted ${deleted.toLocaleString('en-US')} keys of ${PREFIX} in ${((Date.now() - t0) / 1000).toFixed(1)} s.`);
     redis.disconnect();
   }

@@ -16,6 +16,7 @@ const BeeQueue = require('bee-queue');
 const { Redis } = require('ioredis');
 const { defineJob, z } = require('../libs/job-defs/dist/index.js');
 const { QueueClient, Worker, handle, parseQueueConfig } = require('../libs/queue-core/dist/index.js');
+const { deletePrefix } = require('./lib/local.cjs');
 
 const { values } = parseArgs({
   options: {
@@ -38,15 +39,6 @@ const noop = defineJob({
   payload: z.object({ i: z.number().int() }),
   result: z.object({ ok: z.boolean() }),
 });
-
-async function deletePrefix(redis, prefix) {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await redis.unlink(...keys);
-  } while (cursor !== '0');
-}
 
 async function rawBeeQueue(concurrency, tag) {
   const settings = { prefix: `${PREFIX}-raw${tag}`, redis: { url: REDIS_URL } };

@@ -5,6 +5,7 @@
 // 3. Otherwise stop with a message that says what to do.
 const { spawn, execFileSync } = require('node:child_process');
 const net = require('node:net');
+const { freePort } = require('./lib/local.cjs');
 
 function ping(url, timeoutMs = 1500) {
   return new Promise((resolve) => {
@@ -26,17 +27,6 @@ function ping(url, timeoutMs = 1500) {
       socket.write(`${auth}PING\r\n`);
     });
     socket.on('data', (buf) => done(buf.toString().includes('PONG')));
-  });
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
   });
 }
 

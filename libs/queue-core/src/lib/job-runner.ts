@@ -25,6 +25,11 @@ export interface TakenJob {
   readonly parseError?: string;
 }
 
+/** Key of a job (or of a handler) within one worker: queue and id (or job name). */
+export function slotKey(queue: string, idOrName: string): string {
+  return `${queue}\u0000${idOrName}`;
+}
+
 /** Name recorded for a job whose stored JSON cannot be read. */
 export const UNREADABLE = '(unreadable)';
 
@@ -114,7 +119,7 @@ export async function runAttempt(
   }
   const stored = job.stored;
   const name = stored.data.name;
-  const bound = handlers.get(`${job.queue}\u0000${name}`);
+  const bound = handlers.get(slotKey(job.queue, name));
   let timer: NodeJS.Timeout | undefined;
   try {
     if (!bound) throw new UnknownJobError(job.queue, name);

@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import type { QueueConfig } from './config';
 import { ClosedError, STALLED_MESSAGE_TEMPLATE } from './errors';
 import type { BoundHandler } from './handler';
-import { parseStoredJob, runAttempt, UNREADABLE, type AttemptOutcome, type TakenJob } from './job-runner';
+import { parseStoredJob, runAttempt, slotKey, UNREADABLE, type AttemptOutcome, type TakenJob } from './job-runner';
 import { globalKeys, minuteOf, queueKeys, type QueueKeys } from './keys';
 import { WorkerScripts } from './lua';
 import type { JobProgress, StoredJob, WorkerInfo } from './records';
@@ -95,6 +95,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
   private readonly options: ResolvedWorkerOptions;
   private readonly handlers = new Map<string, BoundHandler>();
   private readonly keys: QueueKeys[];
+  private readonly keysByQueue: ReadonlyMap<string, QueueKeys>;
   /** KEYS of the Lua `take` function: per queue waiting, active, jobs, delayed. */
   private readonly takeKeys: string[];
   private readonly identity: { hostname: string; pid: number };
@@ -118,8 +119,9 @@ export class Worker extends EventEmitter<WorkerEvents> {
   ) {
     super();
     this.options = resolveWorkerOptions(options);
-    for (const h of options.handlers) this.handlers.set(`${h.contract.queue}\u0000${h.contract.name}`, h);
+    for (const h of options.handlers) this.handlers.set(slotKey(h.contract.queue, h.contract.name), h);
     this.keys = this.options.queues.map((q) => queueKeys(config.prefix, q));
+    this.keysByQueue = new Map(this.options.queues.map((q, i) => [q, this.keys[i]]));
     this.takeKeys = this.keys.flatMap((k) => [k.waiting, k.active, k.jobs, k.delayed]);
     this.identity = { hostname: options.hostname ?? osHostname(), pid: options.pid ?? process.pid };
   }
@@ -283,7 +285,11 @@ export class Worker extends EventEmitter<WorkerEvents> {
     }
   }
 
-  /** Sleeps up to `ms`, or until a slot frees, a stall check recovers jobs or close() begins. */
+  /** Keys of one of this worker's queues. */
+  private keysOf(queue: string): QueueKeys {
+    return this.keysByQueue.get(queue) ?? queueKeys(this.config.prefix, queue);
+  }
+
   /** ARGV of the Lua `take` function. */
   private takeArgs(max: number): (string | number)[] {
     return [max, Date.now(), this.options.name, this.keys.length, ...this.keys.map((k) => k.base)];
@@ -299,6 +305,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     return taken;
   }
 
+  /** Sleeps up to `ms`, or until a slot frees, a stall check recovers jobs or close() begins. */
   private waitForWake(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const done = () => {
@@ -321,7 +328,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       abandoned: false,
       done: Promise.resolve(),
     };
-    this.running.set(`${t.queue}\u0000${t.id}`, entry);
+    this.running.set(slotKey(t.queue, t.id), entry);
     return entry;
   }
 
@@ -330,7 +337,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     const name = t.stored?.data.name ?? UNREADABLE;
     const entry = this.track(t, name);
     this.emit('job:started', { queue: t.queue, id: t.id, name, attempt: t.attempt });
-    const k = this.keys[this.options.queues.indexOf(t.queue)];
+    const k = this.keysOf(t.queue);
     let lastProgress: JobProgress | undefined;
     entry.done = runAttempt(t, this.handlers, entry.controller, async (p) => {
       lastProgress = p;
@@ -342,7 +349,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       })
       .finally(() => {
         this.stats.busyMs += Date.now() - entry.startedAt;
-        this.running.delete(`${t.queue}\u0000${t.id}`);
+        this.running.delete(slotKey(t.queue, t.id));
         this.wake?.();
       });
   }
@@ -427,7 +434,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
         this.emit('error', err as Error);
       }
     }
-    for (const j of jobs) this.running.delete(`${j.queue}\u0000${j.id}`);
+    for (const j of jobs) this.running.delete(slotKey(j.queue, j.id));
     return requeued;
   }
 
@@ -438,7 +445,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     try {
       const byQueue = new Map<string, string[]>();
       for (const r of this.running.values()) if (!r.abandoned) byQueue.set(r.queue, [...(byQueue.get(r.queue) ?? []), r.id]);
-      const claims = [...byQueue].map(([q, ids]) => this.live.redis.srem(queueKeys(this.config.prefix, q).stalling, ...ids));
+      const claims = [...byQueue].map(([q, ids]) => this.live.redis.srem(this.keysOf(q).stalling, ...ids));
       await Promise.all([this.registry.write(this.info, this.options.registryTtlMs), ...claims]);
     } catch (err) {
       this.emit('error', err as Error);
@@ -451,8 +458,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
   private async checkStalled(): Promise<void> {
     if (this.state !== 'running') return;
     const now = Date.now();
-    for (const k of this.keys) {
-      const queue = this.options.queues[this.keys.indexOf(k)];
+    for (const [i, k] of this.keys.entries()) {
+      const queue = this.options.queues[i];
       try {
         const [recovered, failed] = await this.live.scripts.checkStalled(
           [k.stallBlock, k.stalling, k.waiting, k.active, k.jobs, k.failed, k.index('failed'), k.expiry, k.throughput(minuteOf(now))],
