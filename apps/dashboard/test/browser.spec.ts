@@ -42,7 +42,7 @@ beforeAll(async () => {
   readOnly = await startDashboard(prefix, { DASHBOARD_READ_ONLY: '1' });
   const config: QueueConfig = dash.config.queue;
   client = await QueueClient.connect(config);
-  worker = new Worker(config, { name: 'browser-test-worker', handlers: [flakyEmail], queues: ['high_priority'], heartbeatMs: 300, idlePollMaxMs: 50 });
+  worker = new Worker(config, { name: 'browser-test-worker', handlers: [flakyEmail], queues: ['high_priority'], heartbeatMs: 300, safetyPollMs: 200 });
   await worker.start();
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',

@@ -44,7 +44,7 @@ beforeAll(async () => {
       }),
     ],
     heartbeatMs: 200,
-    idlePollMaxMs: 20,
+    safetyPollMs: 200,
   });
   inspector = new QueueInspector(redis, config.prefix);
   admin = new QueueAdmin(redis, config.prefix, { chunkSize: 2 });
