@@ -1,6 +1,6 @@
 import { exportDataset, sendEmail } from '@jobq/job-defs';
 import { useWorkerFixture } from './support/worker-fixture';
-import { waitFor } from './support/wait';
+import { waitFor } from '@jobq/testing';
 
 const LOW = 500;
 const HIGH = 50;

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { defineJob, z } from '@jobq/job-defs';
 import { Redis } from 'ioredis';
 import { QueueClient, Worker, WorkerRegistry, handle, queueKeys, type QueueConfig } from '../src';
-import { deletePrefix, rawRedis, REDIS_URL, testConfig, waitFor } from './helpers';
+import { deletePrefix, waitFor } from '@jobq/testing';
+import { rawRedis, REDIS_URL, testConfig } from './helpers';
 
 // Same contract as fixtures/child-worker.cjs.
 const crash = defineJob({
