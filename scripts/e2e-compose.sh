@@ -118,7 +118,7 @@ cleanup() {
   fi
   if [ -n "${STACK_UP:-}" ]; then
     if [ "${E2E_KEEP:-0}" = 1 ]; then
-      echo "E2E_KEEP=1: stack left up; remove it with: ${COMPOSE[*]} down -v --rmi local"
+      echo "E2E_KEEP=1: stack left up; remove it (in $ROOT) with: ${COMPOSE[*]} down -v --rmi local"
     else
       echo; echo "=== down -v --rmi local"
       compose down -v --rmi local --remove-orphans >/dev/null 2>&1 || echo "warning: compose down failed"

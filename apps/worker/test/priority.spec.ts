@@ -1,6 +1,6 @@
 import { exportDataset, sendEmail } from '@jobq/job-defs';
-import { useWorkerFixture } from './support/worker-fixture';
 import { waitFor } from '@jobq/testing';
+import { useWorkerFixture } from './support/worker-fixture';
 
 const LOW = 500;
 const HIGH = 50;

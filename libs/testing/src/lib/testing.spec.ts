@@ -55,7 +55,7 @@ describe('PrivateRedis', () => {
     try {
       const before = new Redis(server.url, { maxRetriesPerRequest: 1 });
       await before.set('k', 'kept');
-      const dir = (await before.config('GET', 'dir'))[1] as string;
+      const [, dir] = (await before.config('GET', 'dir')) as [string, string];
       await before.quit();
       await server.stop();
       expect(server.running).toBe(false);
