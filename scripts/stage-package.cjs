@@ -7,9 +7,10 @@
 // (tsconfig.base.json `customConditions`). A consumer has no use for it, so the
 // staged package.json drops it, together with the `nx` block. The sources are
 // shipped next to dist/ so that the source maps and declaration maps resolve
-// (stack traces and "go to definition" land in TypeScript). The script then
-// checks that every path the package.json names and every source a map names
-// exists in the staged folder, and fails otherwise.
+// (stack traces and "go to definition" land in TypeScript); build outputs whose
+// source no longer exists (left in dist/ by an earlier build) are left out. The
+// script then checks that every path the package.json names and every source a
+// map names exists in the staged folder, and fails otherwise.
 //
 // Usage: node scripts/stage-package.cjs libs/job-defs
 const fs = require('node:fs');
@@ -30,10 +31,26 @@ const excluded = (file) => /\.tsbuildinfo$|\.spec\.ts$|\.test-d\.ts$/.test(file)
 fs.rmSync(to, { recursive: true, force: true });
 fs.mkdirSync(to, { recursive: true });
 
+/** The source a built file came from (dist/lib/x.js, .d.ts, .js.map, .d.ts.map -> src/lib/x.ts). */
+const sourceOf = (built) =>
+  path.join(from, 'src', path.relative(path.join(from, 'dist'), built).replace(/(\.d)?\.(js|ts)(\.map)?$/, '.ts'));
+const stale = [];
 for (const dir of ['dist', 'src']) {
   if (!fs.existsSync(path.join(from, dir))) throw new Error(`${projectRoot}/${dir} is missing (build the project first)`);
-  fs.cpSync(path.join(from, dir), path.join(to, dir), { recursive: true, filter: (src) => !excluded(src) });
+  fs.cpSync(path.join(from, dir), path.join(to, dir), {
+    recursive: true,
+    filter: (file) => {
+      if (excluded(file)) return false;
+      // Outputs of sources deleted since an earlier build (tsc -b leaves them) are not shipped.
+      if (dir === 'dist' && fs.statSync(file).isFile() && !fs.existsSync(sourceOf(file))) {
+        stale.push(path.relative(from, file));
+        return false;
+      }
+      return true;
+    },
+  });
 }
+if (stale.length > 0) console.warn(`left out ${stale.length} stale build outputs without a source: ${stale.slice(0, 5).join(', ')}${stale.length > 5 ? ', ...' : ''}`);
 for (const file of ['README.md', 'LICENSE', 'CHANGELOG.md']) {
   if (fs.existsSync(path.join(from, file))) fs.copyFileSync(path.join(from, file), path.join(to, file));
   else if (file !== 'CHANGELOG.md') throw new Error(`${projectRoot}/${file} is missing: every published package ships one`);
