@@ -255,6 +255,11 @@ describe('the libraries published to a registry and installed by version in an o
     }
   });
 
+  it('loads from CommonJS as well as from ES modules', async () => {
+    const r = await run(process.execPath, ['-e', "const c = require('@jobq/queue-core'); const d = require('@jobq/job-defs'); console.log(typeof c.QueueClient, typeof c.Worker, typeof d.defineJob)"], { cwd: service });
+    expect(r.output.trim()).toBe('function function function');
+  });
+
   it('compiles a typed producer and worker with tsc --strict', async () => {
     const r = await tsc('-p', 'tsconfig.json', '--strict');
     expect(r.output).toBe('');
@@ -317,6 +322,24 @@ describe('the libraries published to a registry and installed by version in an o
       redis.disconnect();
     }
   }, 90_000);
+});
+
+describe('nx release for the libraries', () => {
+  it('previews the next version and changelog offline, without pushing or changing anything', async () => {
+    const nx = join(root, 'node_modules/nx/dist/bin/nx.js');
+    const before = await run('git', ['status', '--porcelain'], { cwd: root });
+    const versioned = await run(process.execPath, [nx, 'release', 'version', '9.9.9', '--dry-run'], { cwd: root });
+    expectOk('nx release version --dry-run', versioned);
+    expect(versioned.output).toMatch(/@jobq\/job-defs .*New version 9\.9\.9/);
+    expect(versioned.output).toMatch(/@jobq\/queue-core .*New version 9\.9\.9/);
+    expect(versioned.output).toContain('"@jobq/job-defs": "^9.9.9"');
+    const changelog = await run(process.execPath, [nx, 'release', 'changelog', '9.9.9', '--dry-run'], { cwd: root });
+    expectOk('nx release changelog --dry-run', changelog);
+    expect(changelog.output).toContain('libs/queue-core/CHANGELOG.md for libs-v9.9.9');
+    expect(changelog.output).toContain('Tagging commit with git');
+    expect(`${versioned.output}${changelog.output}`).not.toMatch(/push|github release|nx cloud/i);
+    expect((await run('git', ['status', '--porcelain'], { cwd: root })).output).toBe(before.output);
+  }, 60_000);
 });
 
 function walk(dir: string): string[] {
