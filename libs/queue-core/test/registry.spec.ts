@@ -4,8 +4,9 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { deletePrefix, testPrefix } from '@jobq/testing';
 import { queueKeys } from '../src';
-import { deletePrefix, rawRedis, REDIS_URL } from './helpers';
+import { rawRedis, REDIS_URL } from './helpers';
 
 // End to end, as another team would use the libraries: `nx release publish` puts
 // both packages on a real npm registry (Verdaccio, started here, with no uplinks),
@@ -21,7 +22,7 @@ const jobDefsVersion: string = JSON.parse(readFileSync(join(root, 'libs/job-defs
 const typescriptVersion: string = JSON.parse(readFileSync(join(root, 'node_modules/typescript/package.json'), 'utf8')).version;
 const typesNodeVersion: string = JSON.parse(readFileSync(join(root, 'node_modules/@types/node/package.json'), 'utf8')).version;
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-const prefix = `jobq-test-registry-${randomBytes(4).toString('hex')}`;
+const prefix = testPrefix('registry');
 
 interface RunResult {
   code: number | null;
