@@ -38,7 +38,9 @@ function run(cmd: string, args: string[], opts: { cwd: string; env?: NodeJS.Proc
       { cwd: opts.cwd, env: opts.env ?? baseEnv(), timeout: opts.timeoutMs ?? 120_000, maxBuffer: 64 * 1024 * 1024, killSignal: 'SIGKILL' },
       (err, stdout, stderr) => {
         const code = err ? (typeof err.code === 'number' ? err.code : null) : 0;
-        done({ code, output: `${stdout}${stderr}` });
+        // Without colours, whatever terminal the outer run has (nx and npm colour their output under `nx test`).
+        // eslint-disable-next-line no-control-regex
+        done({ code, output: `${stdout}${stderr}`.replace(/\x1b\[[0-9;]*m/g, '') });
       },
     );
   });
@@ -49,6 +51,7 @@ function baseEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) {
     if (/^(NX_|npm_)/i.test(k) && k !== 'NX_SKIP_NX_CACHE') continue;
+    if (k === 'FORCE_COLOR') continue; // set by the outer nx run
     env[k] = v;
   }
   return {
@@ -307,7 +310,7 @@ describe('the libraries published to a registry and installed by version in an o
 
     const produced = await run(process.execPath, ['out/producer.js'], { cwd: service, env, timeoutMs: 45_000 });
     expectOk('the producer', produced);
-    const line = produced.output.trim().split('\n').pop() ?? '';
+    const line = produced.output.split('\n').find((l) => l.startsWith('{"id"')) ?? produced.output;
     expect(JSON.parse(line)).toEqual({
       id: 'resize-cat-320',
       created: true,
