@@ -1,7 +1,8 @@
 import { catalogueList, QUEUES_BY_PRIORITY } from '@jobq/job-defs';
 import { connectRedis, QueueAdmin, QueueClient, QueueInspector, type QueueConfig } from '@jobq/queue-core';
-import type { Redis } from 'ioredis';
 import { CliError } from './cli-error';
+
+type Redis = Awaited<ReturnType<typeof connectRedis>>;
 import type { CliConfig } from './config';
 
 /**
