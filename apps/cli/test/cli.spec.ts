@@ -323,6 +323,26 @@ describe('Redis unavailable', () => {
       expect(r.ms).toBeLessThan(8_000);
       noStack(r.stderr);
     }
+  });
+
+  it('gives up on a server that accepts connections but never answers, within --timeout', async () => {
+    const sockets: import('node:net').Socket[] = [];
+    const silent = createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = silent.address() as { port: number };
+      const r = await runCli(['jobs', QUEUE, '--timeout', '1000'], { ...env, REDIS_URL: `redis://127.0.0.1:${port}` });
+      expect(r.code).toBe(69);
+      expect(r.stderr).toContain('did not answer within 1000 ms');
+      expect(r.ms).toBeLessThan(4_000);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+
+  it('reports an unreachable Redis as JSON with --json', async () => {
+    const down = { ...env, REDIS_URL: `redis://127.0.0.1:${await closedPort()}` };
     const json = await runCli(['info', '--json', '--timeout', '500'], down);
     expect(JSON.parse(json.stderr).error).toMatchObject({ code: 'REDIS_UNAVAILABLE', exitCode: 69 });
     expect(json.ms).toBeLessThan(4_000);
