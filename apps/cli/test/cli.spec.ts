@@ -155,6 +155,44 @@ describe('info and workers', () => {
     for (const line of out.split('\n').filter(Boolean)) expect(JSON.parse(line).workers.online).toBe(1);
   });
 
+  it('--watch rides out a Redis restart: says Redis is unavailable, then goes on', async () => {
+    const { spawn } = await import('node:child_process');
+    const port = await closedPort();
+    const startRedis = async () => {
+      const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+      const probe = new Redis(`redis://127.0.0.1:${port}`, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => 50 });
+      await waitFor(async () => (await probe.ping().catch(() => '')) === 'PONG', 'the private redis-server');
+      probe.disconnect();
+      return server;
+    };
+    let server = await startRedis();
+    const child = spawn(process.execPath, [require('./run-cli').MAIN, 'info', '--watch', '--interval', '0.3', '--json'], { env: { ...process.env, ...env, REDIS_URL: `redis://127.0.0.1:${port}` } });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const lines = () => out.split('\n').filter(Boolean).length;
+    try {
+      await waitFor(async () => lines() >= 2, 'two refreshes');
+      await new Promise((resolve) => {
+        server.once('exit', resolve);
+        server.kill('SIGKILL');
+      });
+      await waitFor(async () => /Redis.* is unavailable/.test(err), 'the watch to report Redis unavailable', 10_000);
+      const before = lines();
+      server = await startRedis();
+      await waitFor(async () => lines() >= before + 2, 'refreshes after the restart', 15_000);
+      const code = await new Promise<number | null>((resolve) => {
+        child.on('close', resolve);
+        child.kill('SIGINT');
+      });
+      expect(code).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+      server.kill('SIGKILL');
+    }
+  });
+
   it('lists workers with state, counters and heartbeat age', async () => {
     const r = await cli('workers');
     expect(r.code).toBe(0);
