@@ -88,7 +88,7 @@ export function buildProgram(context: (cmd: Command) => CommandContext, proc: Cl
     .option('--redis-url <url>', 'Redis to use (default: $REDIS_URL, else redis://127.0.0.1:6379)')
     .option('--prefix <prefix>', 'key prefix (default: $JOBQ_PREFIX, else jobq)')
     .addOption(new Option('--timeout <ms>', 'give up on Redis after this long').argParser(integer(100, 120_000)).default(DEFAULT_TIMEOUT_MS))
-    .option('--no-color', 'no colours (they are also off off a terminal and with NO_COLOR)')
+    .option('--no-color', 'no colours (they are only used on a terminal, and never with NO_COLOR)')
     .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
     .configureOutput({
       writeOut: (s) => proc.stdout.write(s),
