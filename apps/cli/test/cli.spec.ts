@@ -398,6 +398,18 @@ describe('Redis unavailable', () => {
     expect(noColor.stdout).not.toContain('\x1b[');
   });
 
+  it('info --watch redraws in place on a terminal until Ctrl-C (exit 0)', async () => {
+    const r = await runCliOnTty(['info', '--watch', '--interval', '0.3'], { ...env, NO_COLOR: '1' }, '', 2);
+    expect(r.code).toBe(0);
+    const frames = r.stdout.split('\x1b[H\x1b[2J').slice(1);
+    expect(frames.length).toBeGreaterThanOrEqual(2);
+    for (const frame of frames) {
+      expect(frame).toContain('every 0.3s');
+      expect(frame).toContain('Ctrl-C to stop');
+      expect(frame).toMatch(new RegExp(`\\n${QUEUE} +\\d`));
+    }
+  });
+
   it('cuts long values on a terminal with a note; --full shows them whole', async () => {
     const id = (await client.enqueue(testJob, { n: 9, blob: 'y'.repeat(10_000) }, { delayMs: 600_000 })).id;
     const cut = await runCliOnTty(['job', QUEUE, id], { ...env, NO_COLOR: '1' });

@@ -43,8 +43,10 @@ export function runCli(args: readonly string[], env: Record<string, string | und
  * Runs the binary on a pseudo-terminal (util-linux `script`), so stdin and stdout
  * are TTYs; `input` is typed into it. Output has the terminal's \r\n line ends.
  */
-export function runCliOnTty(args: readonly string[], env: Record<string, string | undefined>, input = ''): Promise<CliRun> {
-  const command = [process.execPath, MAIN, ...args].map(shellQuote).join(' ');
+export function runCliOnTty(args: readonly string[], env: Record<string, string | undefined>, input = '', interruptAfterS?: number): Promise<CliRun> {
+  // With interruptAfterS, coreutils `timeout` sends Ctrl-C's SIGINT and passes the CLI's own exit code on.
+  const interrupt = interruptAfterS === undefined ? [] : ['timeout', '--preserve-status', '-s', 'INT', String(interruptAfterS)];
+  const command = [...interrupt, process.execPath, MAIN, ...args].map(shellQuote).join(' ');
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const child = spawn('script', ['-qec', command, '/dev/null'], { env: cleanEnv({ COLUMNS: '160', LINES: '50', TERM: 'xterm', ...env }), stdio: ['pipe', 'pipe', 'pipe'] });
