@@ -141,6 +141,15 @@ describe('info and workers', () => {
     expect(info.workers).toEqual({ online: 1, busy: 0, idle: 1, stopping: 0 });
   });
 
+  it('takes --prefix and --redis-url over JOBQ_PREFIX and REDIS_URL', async () => {
+    const other = JSON.parse((await cli('info', '--json', '--prefix', `${PREFIX}-other`)).stdout);
+    expect(other.queues.map((q: { queue: string }) => q.queue)).toEqual(['high_priority', 'low_priority']);
+    expect(other.workers.online).toBe(0);
+    const r = await runCli(['info', '--json', '--redis-url', REDIS_URL], { ...env, REDIS_URL: 'redis://127.0.0.1:1' });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).workers.online).toBe(1);
+  });
+
   it('--watch --json prints one document per refresh and stops cleanly on SIGINT', async () => {
     const { spawn } = await import('node:child_process');
     const child = spawn(process.execPath, [require('./run-cli').MAIN, 'info', '--watch', '--interval', '0.2', '--json'], { env: { ...process.env, ...env } });
