@@ -17,8 +17,9 @@ runCli(process.argv.slice(2), {
 }).then(
   (code) => {
     process.exitCode = code;
-    // Let stdout drain, but never linger on a stray handle.
-    setTimeout(() => process.exit(code), 2_000).unref();
+    // Let stdout drain, but never linger on a stray handle (a producer socket
+    // still waiting for a silent Redis).
+    setTimeout(() => process.exit(code), 500).unref();
   },
   (err: unknown) => {
     process.stderr.write(`jobq: ${(err as Error)?.message ?? String(err)}\n`);

@@ -51,9 +51,16 @@ export class Session {
     return this.client;
   }
 
-  /** Closes every connection. */
+  /**
+   * Closes every connection, waiting at most 1 s for the producer (which would
+   * otherwise wait for a silent Redis to answer its pending commands).
+   */
   async close(): Promise<void> {
-    await this.client?.close().catch(() => undefined);
     this.redis.disconnect();
+    if (!this.client) return;
+    let timer: NodeJS.Timeout | undefined;
+    const giveUp = new Promise<void>((resolve) => (timer = setTimeout(resolve, 1_000)));
+    await Promise.race([this.client.close().catch(() => undefined), giveUp]);
+    clearTimeout(timer);
   }
 }

@@ -388,6 +388,25 @@ describe('Redis unavailable', () => {
     }
   });
 
+  it('bounds an enqueue that Redis does not answer, and says the job may or may not exist', async () => {
+    const { spawn } = await import('node:child_process');
+    const port = await closedPort();
+    const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    const admin = new Redis(`redis://127.0.0.1:${port}`, { maxRetriesPerRequest: 0, retryStrategy: () => 50 });
+    try {
+      await waitFor(async () => (await admin.ping().catch(() => '')) === 'PONG', 'the private redis-server');
+      // Writes (and scripts) wait; PING still answers, so the CLI connects and then hangs on the enqueue.
+      await admin.call('CLIENT', 'PAUSE', '10000', 'WRITE');
+      const r = await runCli(['enqueue', 'email.send', '--payload', '{"to":"a@example.com","subject":"s","text":"t"}', '--job-id', 'paused-1', '--timeout', '1000'], { ...env, REDIS_URL: `redis://127.0.0.1:${port}` });
+      expect(r.code).toBe(69);
+      expect(r.stderr).toMatch(/^jobq: Redis did not answer the enqueue within 1000 ms; the job may or may not have been written \(running it again with --job-id paused-1 is safe\)\n$/);
+      expect(r.ms).toBeLessThan(5_000);
+    } finally {
+      admin.disconnect();
+      server.kill('SIGKILL');
+    }
+  });
+
   it('reports an unreachable Redis as JSON with --json', async () => {
     const down = { ...env, REDIS_URL: `redis://127.0.0.1:${await closedPort()}` };
     const json = await runCli(['info', '--json', '--timeout', '500'], down);

@@ -4,6 +4,7 @@ import type { EnqueueOptions } from '@jobq/queue-core';
 import { Option, type Command } from 'commander';
 import { integer, isoTime, jobId, jobName } from '../args';
 import { CliError } from '../cli-error';
+import { EXIT } from '../exit-codes';
 import type { CommandContext } from '../context';
 
 /** `jobq enqueue --json`. */
@@ -66,7 +67,7 @@ Examples:
       };
       const session = await ctx.session();
       const client = await session.producer();
-      const job = await client.enqueue(contract, payload as never, options);
+      const job = await withDeadline(client.enqueue(contract, payload as never, options), ctx.config.timeoutMs, opts.jobId);
       const runAt = opts.runAt ? opts.runAt.getTime() : opts.delay !== undefined && opts.delay > 0 ? Date.now() + opts.delay : null;
       const result: EnqueueJson = { queue: contract.queue, id: job.id, name: contract.name, created: job.created, runAt };
       const { out } = ctx;
@@ -74,6 +75,25 @@ Examples:
       if (!job.created) return out.line(`Job ${job.id} already exists on ${contract.queue}; nothing was enqueued.`);
       out.line(`Enqueued ${contract.name} as job ${out.c.bold(job.id)} on ${contract.queue}${runAt ? ` (runs at ${new Date(runAt).toISOString()})` : ''}.`);
     });
+}
+
+/**
+ * The producer's connection waits for Redis to come back rather than fail a
+ * write, so the CLI bounds the enqueue itself and says what is known.
+ */
+async function withDeadline<T>(work: Promise<T>, timeoutMs: number, jobId: string | undefined): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const retry = jobId ? `running it again with --job-id ${jobId} is safe` : 'pass --job-id next time so that running it again is safe';
+      reject(new CliError('REDIS_UNAVAILABLE', `Redis did not answer the enqueue within ${timeoutMs} ms; the job may or may not have been written (${retry})`, EXIT.redisUnavailable));
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 async function readPayload(opts: EnqueueOpts, stdin: NodeJS.ReadableStream): Promise<unknown> {
