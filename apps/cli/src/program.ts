@@ -51,7 +51,8 @@ export async function runCli(argv: readonly string[], proc: CliProcess): Promise
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return EXIT.ok;
-      if (err.code === 'commander.help' || err.code === 'commander.executeSubCommandAsync') return EXIT.usage;
+      // `jobq` alone: the help went to stderr.
+      if (err.code === 'commander.help') return EXIT.usage;
     }
     const json = (config as CliConfig | null)?.json ?? argv.includes('--json');
     const e = err instanceof CommanderError ? CliError.usage(err.message.replace(/^error: /, '')) : toCliError(err, (config as CliConfig | null)?.queue.redisUrl ?? null);
