@@ -47,7 +47,8 @@ export class Output {
   table(head: readonly string[], rows: readonly (readonly string[])[], align?: readonly ('left' | 'right')[]): string {
     const table = new Table({
       head: head.map((h) => this.c.bold(h)),
-      colAligns: align ? [...align] : undefined,
+      // cli-table3 needs an array here (an explicit undefined breaks it).
+      colAligns: align ? [...align] : head.map(() => 'left' as const),
       chars: {
         top: '', 'top-mid': '', 'top-left': '', 'top-right': '',
         bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',

@@ -3,6 +3,7 @@ import { integer } from './args';
 import { CliError } from './cli-error';
 import { emptyCommand } from './commands/empty';
 import { enqueueCommand } from './commands/enqueue';
+import { findCommand } from './commands/find';
 import { infoCommand } from './commands/info';
 import { jobCommand } from './commands/job';
 import { jobsCommand } from './commands/jobs';
@@ -110,11 +111,12 @@ Examples:
   $ jobq workers
   $ jobq jobs high_priority --state failed
   $ jobq job high_priority 42
+  $ jobq find welcome-ana
   $ jobq retry high_priority --all
   $ jobq enqueue email.send --payload '{"to":"ana@example.com","subject":"Hi","text":"Hello"}'
   $ REDIS_URL=redis://redis:6379 jobq info --json`,
     );
-  for (const register of [infoCommand, workersCommand, jobsCommand, jobCommand, retryCommand, removeCommand, emptyCommand, enqueueCommand]) {
+  for (const register of [infoCommand, workersCommand, jobsCommand, jobCommand, findCommand, retryCommand, removeCommand, emptyCommand, enqueueCommand]) {
     register(program, context);
   }
   for (const cmd of program.commands) {

@@ -90,7 +90,7 @@ describe('help and usage', () => {
     const top = await cli('--help');
     expect(top.code).toBe(0);
     expect(top.stdout).toContain('Examples:');
-    for (const cmd of ['info', 'workers', 'jobs', 'job', 'retry', 'remove', 'empty', 'enqueue']) {
+    for (const cmd of ['info', 'workers', 'jobs', 'job', 'find', 'retry', 'remove', 'empty', 'enqueue']) {
       const r = await cli(cmd, '--help');
       expect({ cmd, code: r.code }).toEqual({ cmd, code: 0 });
       expect(r.stdout).toContain('Examples:');
@@ -273,6 +273,18 @@ describe('jobs and job', () => {
     expect(job.error).toMatchObject({ message: 'job 4 was told to fail', stack: expect.stringContaining('Error: job 4 was told to fail') });
     const ok = JSON.parse((await cli('job', QUEUE, succeededIds[1], '--json')).stdout);
     expect(ok).toMatchObject({ state: 'succeeded', result: { doubled: 4 }, error: null });
+  });
+});
+
+describe('find', () => {
+  it('finds the queues holding an id, or exits 3', async () => {
+    const id = failedIds[1];
+    const r = await cli('find', id);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`${QUEUE}\\s+failed\\s+test.cli\\s+jobq job ${QUEUE} ${id}`));
+    expect(JSON.parse((await cli('find', id, '--json')).stdout)).toEqual({ id, found: [{ queue: QUEUE, state: 'failed', name: 'test.cli' }] });
+    const none = await cli('find', 'no-such-id');
+    expect(none).toMatchObject({ code: 3, stderr: 'jobq: no queue holds a job "no-such-id"\n' });
   });
 });
 
