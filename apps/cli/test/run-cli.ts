@@ -64,11 +64,6 @@ export function runCliOnTty(args: readonly string[], env: Record<string, string 
   });
 }
 
-/** Whether `script` (util-linux) is there for the terminal tests. */
-export function hasScript(): boolean {
-  return ['/usr/bin/script', '/bin/script'].some((p) => existsSync(p));
-}
-
 function cleanEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
   const out: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined };
   for (const [k, v] of Object.entries(env)) out[k] = v;

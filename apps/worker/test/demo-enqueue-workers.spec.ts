@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { useWorkerFixture } from './support/worker-fixture';
-import { waitFor } from './support/wait';
+import { waitFor } from '@jobq/testing';
 
 const DEMO = join(__dirname, '../dist/demo-enqueue.js');
 const run = (env: NodeJS.ProcessEnv) => promisify(execFile)(process.execPath, [DEMO, '--count', '1'], { env: { ...process.env, ...env } });
