@@ -15,6 +15,7 @@ import { createMetrics } from './metrics';
 import { Links } from './presenters/links';
 import { actionRoutes } from './routes/actions';
 import type { Enqueuer, RouteContext } from './routes/context';
+import { downloadRoutes } from './routes/download';
 import { enqueueRoutes } from './routes/enqueue';
 import { healthRoutes } from './routes/health';
 import { jobRoutes } from './routes/job';
@@ -75,6 +76,14 @@ export function createApp(deps: DashboardDeps): Express {
   app.use(securityHeaders);
 
   // Probes and scrapers get in without credentials, under the prefix and at the root.
+  // Only GET, HEAD and POST mean anything here; say so before CSRF or auth get a say.
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'POST') return next();
+    res.set('Allow', config.readOnly ? 'GET, HEAD' : 'GET, HEAD, POST').status(405).type('text').send(`${req.method.slice(0, 20)} is not allowed here.\n`);
+  });
+  const favicon = (_req: Request, res: Response) => res.set('Cache-Control', 'public, max-age=86400').type('image/svg+xml').sendFile(path.join(PUBLIC_DIR, 'favicon.svg'));
+  app.get('/favicon.ico', favicon);
+  if (base) app.get(`${base}/favicon.ico`, favicon);
   const open = express.Router();
   healthRoutes(open, redis, createMetrics(inspector), logger);
   app.use(open);
@@ -108,6 +117,7 @@ export function createApp(deps: DashboardDeps): Express {
   jobRoutes(site, ctx);
   workerRoutes(site, ctx);
   searchRoutes(site, ctx);
+  downloadRoutes(site, ctx);
   enqueueRoutes(site, ctx);
   if (canWrite) actionRoutes(site, ctx);
   site.use((req: Request, _res: Response, next: NextFunction) => next(new HttpError(404, `Nothing here: ${req.path.slice(0, 200)}`)));

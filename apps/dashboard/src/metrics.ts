@@ -4,7 +4,9 @@ import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 /**
  * Prometheus metrics, read from Redis at scrape time: jobs per queue and state,
  * workers online, per-queue processed/failed over the last hour, and each live
- * worker's processed/failed totals (counters that restart with the worker).
+ * worker's processed/failed totals (counters that restart with the worker),
+ * per-queue latency (age of the oldest waiting job). Worker records are checked
+ * by the inspection layer, so a malformed one never fails a scrape.
  */
 export function createMetrics(inspector: QueueInspector): Registry {
   const registry = new Registry();
@@ -13,12 +15,13 @@ export function createMetrics(inspector: QueueInspector): Registry {
   let snapshot: Promise<Awaited<ReturnType<typeof read>>> | null = null;
   const read = async () => {
     const queues = await inspector.queues();
-    const [counts, workers, perQueue] = await Promise.all([
+    const [counts, workers, perQueue, latency] = await Promise.all([
       inspector.counts(queues),
       inspector.workers(),
       Promise.all(queues.map(async (q) => ({ queue: q, points: await inspector.throughput([q], 60) }))),
+      inspector.latency(queues),
     ]);
-    return { counts, workers, perQueue };
+    return { counts, workers, perQueue, latency };
   };
   const current = () => {
     snapshot ??= read().finally(() => setImmediate(() => (snapshot = null)));
@@ -42,6 +45,24 @@ export function createMetrics(inspector: QueueInspector): Registry {
     registers: [registry],
     async collect() {
       this.set((await current()).workers.length);
+    },
+  });
+  new Gauge({
+    name: 'jobq_queue_latency_seconds',
+    help: 'Age of the oldest waiting job per queue (0 when none waits)',
+    labelNames: ['queue'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const [queue, ms] of Object.entries((await current()).latency)) this.set({ queue }, (ms ?? 0) / 1000);
+    },
+  });
+  new Gauge({
+    name: 'jobq_workers_malformed',
+    help: 'Registry records that are not well-formed worker records',
+    registers: [registry],
+    async collect() {
+      this.set((await current()).workers.filter((w) => w.malformed.length > 0).length);
     },
   });
   for (const [field, help] of [

@@ -1,10 +1,13 @@
-import { DEFAULT_PAGE_SIZE, JOB_ID_PATTERN, JOB_STATES, MAX_PAGE_SIZE, NAME_PATTERN } from '@jobq/queue-core';
+import { DEFAULT_PAGE_SIZE, JOB_STATES, MAX_PAGE_SIZE, MOST_JOB_ID_CHARS, NAME_PATTERN } from '@jobq/queue-core';
 import { z } from 'zod';
 
 /** Route parameter: a queue name. */
 export const queueName = z.string().regex(NAME_PATTERN, 'is not a valid queue name');
-/** Route parameter: a job id. */
-export const jobId = z.string().regex(JOB_ID_PATTERN, 'is not a valid job id');
+/**
+ * Route parameter: a job id. Any stored id can be opened (jobs written with ids
+ * the producer would refuse too); links encode it.
+ */
+export const jobId = z.string().min(1, 'is empty').max(MOST_JOB_ID_CHARS, `is longer than ${MOST_JOB_ID_CHARS} characters`);
 /** Route parameter: a job state. */
 export const jobState = z.enum(JOB_STATES, { message: `must be one of ${JOB_STATES.join(', ')}` });
 
@@ -41,8 +44,8 @@ export const listQuery = z.object({
     .optional(),
 });
 
-/** Query of the search box. */
-export const searchQuery = z.object({ id: z.string().trim().pipe(jobId) });
+/** Query of the search box: any text (what matches no job id is simply not found). */
+export const searchQuery = z.object({ id: z.string().trim().min(1, 'type a job id').max(200, 'is longer than 200 characters') });
 
 /** Fields every destructive form may carry. */
 export const confirmBody = z.object({ confirm: z.literal('yes').optional() }).loose();

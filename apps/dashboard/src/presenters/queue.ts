@@ -90,5 +90,6 @@ function presentRow(j: JobSummary, links: Links, canWrite: boolean, now: number)
     errorCode: j.errorCode ?? '',
     progress: j.progress ? { percent: Math.max(0, Math.min(100, Math.round(j.progress.percent))), message: j.progress.message ?? '' } : null,
     retryAction: canWrite && j.state === 'failed' ? links.retryJob(j.queue, j.id) : '',
+    malformed: j.malformed,
   };
 }

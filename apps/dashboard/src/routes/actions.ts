@@ -1,5 +1,6 @@
 import { QueueError } from '@jobq/queue-core';
-import type { Request, Response, Router } from 'express';
+import type { NextFunction, Request, Response, Router } from 'express';
+import { HttpError } from '../http/http-error';
 import { redirectWithFlash } from '../http/flash';
 import { confirmBody, jobParams, parseInput, queueParams, stateParams } from '../http/params';
 import { sendPage } from '../http/respond';
@@ -11,6 +12,13 @@ import type { RouteContext } from './context';
  * without it (no script) a confirmation page asks instead.
  */
 export function actionRoutes(router: Router, ctx: RouteContext): void {
+  // An action on a queue nobody ever used is a 404, as the queue's page is.
+  router.use('/queues/:queue', async (req: Request, _res: Response, next: NextFunction) => {
+    if (req.method !== 'POST') return next();
+    const { queue } = parseInput(queueParams, req.params);
+    if (!(await ctx.inspector.hasQueue(queue))) throw new HttpError(404, `There is no queue named "${queue}".`);
+    next();
+  });
   router.post('/queues/:queue/jobs/:id/retry', async (req: Request, res: Response) => {
     const { queue, id } = parseInput(jobParams, req.params);
     await act(res, ctx, ctx.links.job(queue, id), async () => {

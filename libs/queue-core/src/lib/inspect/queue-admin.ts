@@ -5,7 +5,7 @@ import { queueKeys, type JobState, type QueueKeys } from '../keys';
 import type { StoredJob } from '../records';
 import { LargeJobReader } from './large-job-reader';
 import { inspectScripts, type RunScript } from './lua';
-import { assertJobId, assertJobState, assertQueueName } from './names';
+import { assertJobState, assertQueueName, assertStoredJobId } from './names';
 
 /** Tuning of {@link QueueAdmin}. */
 export interface QueueAdminOptions {
@@ -53,7 +53,7 @@ export class QueueAdmin {
    */
   async retryJob(queue: string, id: string): Promise<void> {
     assertQueueName(queue);
-    assertJobId(id);
+    assertStoredJobId(id);
     const k = queueKeys(this.prefix, queue);
     const moved = await this.retryIds(k, [id]);
     if (moved.length === 1) return;
@@ -85,7 +85,7 @@ export class QueueAdmin {
    */
   async removeJob(queue: string, id: string): Promise<void> {
     assertQueueName(queue);
-    assertJobId(id);
+    assertStoredJobId(id);
     const k = queueKeys(this.prefix, queue);
     const keys = [k.jobs, k.waiting, k.active, k.delayed, k.succeeded, k.failed, k.stalling, k.index('succeeded'), k.index('failed'), k.expiry];
     const [name] = await this.reader.names(k.jobs, [id]);
