@@ -17,6 +17,8 @@ import { actionRoutes } from './routes/actions';
 import type { Enqueuer, RouteContext } from './routes/context';
 import { downloadRoutes } from './routes/download';
 import { enqueueRoutes } from './routes/enqueue';
+import { eventRoutes } from './routes/events';
+import { LiveHub, type LiveHubOptions } from './live/live-hub';
 import { healthRoutes } from './routes/health';
 import { jobRoutes } from './routes/job';
 import { overviewRoutes } from './routes/overview';
@@ -41,6 +43,15 @@ export interface DashboardDeps {
   readonly contracts?: readonly AnyJobContract[];
   /** Clock. @defaultValue Date.now */
   readonly now?: () => number;
+  /** Connection for the blocking reads of live updates. @defaultValue `redis.duplicate()` */
+  readonly eventsRedis?: Redis;
+  /** Tuning of live updates (tests shrink the limits). */
+  readonly live?: LiveHubOptions;
+}
+
+/** The live-update hub of an app made by {@link createApp} (closed on shutdown). */
+export function liveHubOf(app: Express): LiveHub {
+  return app.locals['liveHub'] as LiveHub;
 }
 
 /**
@@ -66,10 +77,12 @@ export function createApp(deps: DashboardDeps): Express {
     logger,
     now: deps.now ?? Date.now,
   };
+  const live = new LiveHub(deps.eventsRedis ?? redis.duplicate({ connectionName: `${config.queue.prefix}:dashboard-events` }), inspector, config.queue.prefix, logger, deps.live);
   const csrf = createCsrfGuard(config.csrfSecret, cookiePath);
   const canWrite = !config.readOnly;
 
   const app = express();
+  app.locals['liveHub'] = live;
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   app.use(requestLog(logger));
@@ -85,7 +98,7 @@ export function createApp(deps: DashboardDeps): Express {
   app.get('/favicon.ico', favicon);
   if (base) app.get(`${base}/favicon.ico`, favicon);
   const open = express.Router();
-  healthRoutes(open, redis, createMetrics(inspector), logger);
+  healthRoutes(open, redis, createMetrics(inspector, live), logger);
   app.use(open);
   if (base) app.use(base, open);
 
@@ -112,6 +125,7 @@ export function createApp(deps: DashboardDeps): Express {
     if (redis.status !== 'ready') return next(toHttpError(new Error('redis not ready'), false));
     next();
   });
+  eventRoutes(site, live);
   overviewRoutes(site, ctx);
   queueRoutes(site, ctx);
   jobRoutes(site, ctx);

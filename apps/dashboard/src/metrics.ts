@@ -1,4 +1,5 @@
 import type { QueueInspector } from '@jobq/queue-core';
+import type { LiveHub } from './live/live-hub';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 
 /**
@@ -8,7 +9,7 @@ import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
  * per-queue latency (age of the oldest waiting job). Worker records are checked
  * by the inspection layer, so a malformed one never fails a scrape.
  */
-export function createMetrics(inspector: QueueInspector): Registry {
+export function createMetrics(inspector: QueueInspector, live?: LiveHub): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'jobq_dashboard_' });
   // One Redis read per scrape, shared by the collectors below.
@@ -65,6 +66,25 @@ export function createMetrics(inspector: QueueInspector): Registry {
       this.set((await current()).workers.filter((w) => w.malformed.length > 0).length);
     },
   });
+  if (live) {
+    new Gauge({
+      name: 'jobq_dashboard_live_clients',
+      help: 'Browsers connected to the live-update stream',
+      registers: [registry],
+      collect() {
+        this.set(live.stats().clients);
+      },
+    });
+    new Counter({
+      name: 'jobq_dashboard_live_dropped_total',
+      help: 'Live clients dropped because their socket did not drain',
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(live.stats().dropped);
+      },
+    });
+  }
   for (const [field, help] of [
     ['processed', 'Jobs that finished (succeeded or failed for good) in the last 60 minutes'],
     ['failed', 'Jobs that failed for good in the last 60 minutes'],

@@ -6,6 +6,7 @@ import type { Redis } from 'ioredis';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { deletePrefix, fixtureRedis, manyJobs, testPrefix, writeJobs } from './fixtures';
 import { startDashboard, type RunningDashboard } from './harness';
+import { emitJobEvent, mirrorWorkerEvents } from './runtime-events';
 import { waitUntil } from './wait';
 
 const SHOTS = path.join(__dirname, '..', 'test-output', 'screenshots');
@@ -43,6 +44,7 @@ beforeAll(async () => {
   const config: QueueConfig = dash.config.queue;
   client = await QueueClient.connect(config);
   worker = new Worker(config, { name: 'browser-test-worker', handlers: [flakyEmail], queues: ['high_priority'], heartbeatMs: 300, idlePollMaxMs: 50 });
+  mirrorWorkerEvents(worker, redis, prefix);
   await worker.start();
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
@@ -66,6 +68,7 @@ const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}
 
 it('finds a failed job from the overview, retries it and watches it succeed', async () => {
   const job = await client.enqueue(sendEmail, { to: 'ada@example.com', subject: 'Welcome', text: 'Hello Ada' }, { retries: 0 });
+  await emitJobEvent(redis, prefix, 'high_priority', 'waiting', job.id, 'email.send');
   await page.goto(`${dash.url}/`);
   await page.getByRole('heading', { name: 'Overview' }).waitFor();
   // The live refresh brings the failure in without reloading the page.

@@ -21,3 +21,5 @@ export type {
   Overview,
   QueueCounts,
 } from './types';
+export { eventStreamKey, readQueueEvents } from './job-event-stream';
+export type { QueueEvent } from './job-event-stream';
