@@ -11,8 +11,10 @@
   // Destructive forms carry data-confirm; ask first, then tell the server.
   document.addEventListener('submit', function (event) {
     const form = event.target;
-    if (!(form instanceof HTMLFormElement) || !form.dataset.confirm) return;
-    if (!window.confirm(form.dataset.confirm)) {
+    if (!(form instanceof HTMLFormElement)) return;
+    const question = (event.submitter && event.submitter.dataset.confirm) || form.dataset.confirm;
+    if (!question) return;
+    if (!window.confirm(question)) {
       event.preventDefault();
       return;
     }
@@ -92,7 +94,9 @@
           const next = new DOMParser().parseFromString(html, 'text/html');
           document.querySelectorAll('[data-live]').forEach(function (region) {
             const fresh = next.getElementById(region.id);
-            if (fresh && fresh.innerHTML !== region.innerHTML && !region.contains(document.activeElement)) region.replaceWith(fresh);
+            // A region with a field in use or jobs selected for a bulk action waits.
+            const inUse = region.contains(document.activeElement) || region.querySelector('input[name="ids"]:checked');
+            if (fresh && fresh.innerHTML !== region.innerHTML && !inUse) region.replaceWith(fresh);
           });
           body.dataset.liveRefreshedAt = String(Date.now());
         });

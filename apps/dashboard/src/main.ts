@@ -37,7 +37,7 @@ async function main(): Promise<void> {
     config,
     redis,
     logger,
-    enqueuer: { enqueue: async (contract, payload) => (await producer()).enqueue(contract, payload as never) },
+    enqueuer: { enqueue: async (contract, payload, options) => (await producer()).enqueue(contract, payload as never, options) },
   });
   const server: Server = app.listen(config.port, config.host, () => {
     logger.info({ port: config.port, host: config.host, urlPrefix: config.urlPrefix || '/', redis: redactUrl(config.queue.redisUrl), prefix: config.queue.prefix, readOnly: config.readOnly }, 'dashboard listening');

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // Live dashboard without polling (issue 8): an open page shows a newly enqueued
 // job, and its finish, within about a second, driven by the job event stream.
 import path from 'node:path';

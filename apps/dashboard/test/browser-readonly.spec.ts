@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // Read-only means read-only: a real browser walks every page the dashboard links
 // to and finds no write control anywhere.
 import path from 'node:path';

@@ -24,9 +24,9 @@ export async function startDashboard(prefix: string, env: Record<string, string>
   const redis = await connectRedis(config.queue, { connectionName: `${prefix}:dashboard-test`, failFast: true });
   let client: Promise<QueueClient> | null = null;
   const realEnqueuer: Enqueuer = {
-    enqueue: async (contract, payload) => {
+    enqueue: async (contract, payload, options) => {
       client ??= QueueClient.connect(config.queue);
-      return (await client).enqueue(contract, payload as never);
+      return (await client).enqueue(contract, payload as never, options);
     },
   };
   const app = createApp({ config, redis, enqueuer: enqueuer ?? realEnqueuer, logger: pino({ level: 'silent' }), ...extra });

@@ -1,4 +1,4 @@
-import { DEFAULT_PAGE_SIZE, JOB_STATES, MAX_PAGE_SIZE, MOST_JOB_ID_CHARS, NAME_PATTERN } from '@jobq/queue-core';
+import { CLEANABLE_STATES, DEFAULT_PAGE_SIZE, JOB_STATES, MAX_PAGE_SIZE, MOST_BULK_JOBS, MOST_JOB_ID_CHARS, NAME_PATTERN } from '@jobq/queue-core';
 import { z } from 'zod';
 
 /** Route parameter: a queue name. */
@@ -54,3 +54,21 @@ export const confirmBody = z.object({ confirm: z.literal('yes').optional() }).lo
 export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
   return schema.parse(input ?? {});
 }
+
+/** A bulk action on the jobs selected in a list. */
+export const bulkBody = z
+  .object({
+    action: z.enum(['retry', 'remove'], { message: 'must be retry or remove' }),
+    ids: z.union([jobId, z.array(jobId).min(1, 'select at least one job').max(MOST_BULK_JOBS, `select at most ${MOST_BULK_JOBS} jobs`)], { message: 'select at least one job' }),
+    state: jobState.default('failed'),
+  })
+  .loose();
+
+/** Clean a finished state of jobs older than an age. */
+export const cleanBody = z
+  .object({
+    state: z.enum(CLEANABLE_STATES, { message: `must be one of ${CLEANABLE_STATES.join(', ')}` }),
+    age: z.string().trim().regex(/^\d{1,6}$/, 'must be a whole number').transform(Number),
+    unit: z.enum(['minutes', 'hours', 'days'], { message: 'must be minutes, hours or days' }),
+  })
+  .loose();
