@@ -111,12 +111,14 @@
   }
 
   function startPolling() {
-    if (poller || !fallbackMs) return;
-    show('Live updates unavailable; refreshing every ' + fallbackMs + ' ms');
+    if (poller) return;
+    // Without a fallback period the page only tries the stream again, every 5 s.
+    if (fallbackMs) show('Live updates unavailable; refreshing every ' + fallbackMs + ' ms');
+    else show('Live updates unavailable; retrying…');
     poller = window.setInterval(function () {
-      refresh();
+      if (fallbackMs) refresh();
       open();
-    }, fallbackMs);
+    }, fallbackMs || 5000);
   }
 
   function stopPolling() {
@@ -127,7 +129,10 @@
   }
 
   function open() {
-    if (!eventsUrl || typeof window.EventSource !== 'function') return startPolling();
+    if (!eventsUrl || typeof window.EventSource !== 'function') {
+      if (fallbackMs) startPolling();
+      return;
+    }
     if (source && source.readyState !== EventSource.CLOSED) return;
     source = new EventSource(eventsUrl, { withCredentials: true });
     source.addEventListener('open', function () {
