@@ -69,7 +69,7 @@ export function createApp(deps: DashboardDeps): Express {
   const ctx: RouteContext = {
     views: new Views(),
     inspector,
-    admin: new QueueAdmin(redis, config.queue.prefix),
+    admin: new QueueAdmin(redis, config.queue.prefix, { eventsMaxLen: config.queue.eventsMaxLen }),
     links: new Links(base),
     contracts,
     enqueuer: deps.enqueuer,

@@ -1,13 +1,16 @@
 /// <reference lib="dom" />
 // Live dashboard without polling (issue 8): an open page shows a newly enqueued
-// job, and its finish, within about a second, driven by the job event stream.
+// job, and its finish, within about a second, driven by the job event stream the
+// producer and the worker append to.
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { sendEmail } from '@jobq/job-defs';
 import { handle, QueueClient, Worker } from '@jobq/queue-core';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, SHOTS } from './chromium';
+
+const SHOTS = path.join(__dirname, '..', 'test-output', 'screenshots');
+import { launchChromium } from '@jobq/testing';
 import { dashboardSuite } from './harness';
-import { emitJobEvent, mirrorWorkerEvents } from './runtime-events';
 
 let browser: Browser;
 let page: Page;
@@ -20,6 +23,7 @@ describe('live updates in a browser', () => {
 
   beforeAll(async () => {
     client = await QueueClient.connect(s.dash.config.queue);
+    mkdirSync(SHOTS, { recursive: true });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   }, 30_000);
@@ -34,17 +38,15 @@ describe('live updates in a browser', () => {
     await page.waitForFunction(() => document.body.dataset['live'] === 'stream');
     const job = await client.enqueue(sendEmail, { to: 'ada@example.com', subject: 'Live', text: 'hi' });
     const enqueuedAt = Date.now();
-    await emitJobEvent(s.redis, s.prefix, 'high_priority', 'waiting', job.id, 'email.send');
     await page.locator('#queue-jobs td.id a', { hasText: job.id }).waitFor({ timeout: 1_000 });
     const shownAfter = Date.now() - enqueuedAt;
     await page.screenshot({ path: path.join(SHOTS, 'live-waiting.png'), fullPage: true });
 
     await page.goto(`${s.dash.url}/queues/high_priority/jobs/${job.id}`);
     await page.waitForFunction(() => document.body.dataset['live'] === 'stream');
-    worker = new Worker(s.dash.config.queue, { name: 'live-worker', queues: ['high_priority'], handlers: [handle(sendEmail, async () => ({ messageId: 'm-live', accepted: ['ada@example.com'], transport: 'test' }))], heartbeatMs: 300, idlePollMaxMs: 20 });
+    worker = new Worker(s.dash.config.queue, { name: 'live-worker', queues: ['high_priority'], handlers: [handle(sendEmail, async () => ({ messageId: 'm-live', accepted: ['ada@example.com'], transport: 'test' }))], heartbeatMs: 300 });
     let finishedAt = 0;
     worker.on('job:finished', () => (finishedAt = Date.now()));
-    mirrorWorkerEvents(worker, s.redis, s.prefix);
     await worker.start();
     await page.locator('#job-head .badge.state-succeeded').waitFor({ timeout: 5_000 });
     const succeededShownAfter = Date.now() - finishedAt;

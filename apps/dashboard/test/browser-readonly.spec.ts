@@ -1,9 +1,12 @@
 /// <reference lib="dom" />
 // Read-only means read-only: a real browser walks every page the dashboard links
 // to and finds no write control anywhere.
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, SHOTS } from './chromium';
+
+const SHOTS = path.join(__dirname, '..', 'test-output', 'screenshots');
+import { launchChromium } from '@jobq/testing';
 import { manyJobs } from './fixtures';
 import { dashboardSuite } from './harness';
 
@@ -33,6 +36,7 @@ describe('read-only dashboard in a browser', () => {
   );
 
   beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   }, 30_000);

@@ -2,9 +2,12 @@
 // Operator tools (issue 12), each end to end in a real browser: bulk retry and
 // remove, run a delayed job now, clean old finished jobs, queue latency, dark
 // mode, and the enqueue form's options.
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, SHOTS } from './chromium';
+
+const SHOTS = path.join(__dirname, '..', 'test-output', 'screenshots');
+import { launchChromium } from '@jobq/testing';
 import { manyJobs } from './fixtures';
 import { dashboardSuite } from './harness';
 
@@ -24,6 +27,7 @@ describe('operator tools in a browser', () => {
   const flash = (text: string | RegExp) => page.locator('.flash-ok', { hasText: text }).waitFor();
 
   beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('dialog', (d) => void d.accept());

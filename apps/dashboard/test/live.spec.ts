@@ -4,9 +4,9 @@
 import { connect } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { deletePrefix, fixtureRedis, testPrefix } from './fixtures';
+import { fixtureRedis, testPrefix } from './fixtures';
 import { startDashboard, TestBrowser, type RunningDashboard } from './harness';
-import { waitUntil } from './wait';
+import { deletePrefix, waitFor } from '@jobq/testing';
 import type { Redis } from 'ioredis';
 
 const prefix = testPrefix('live');
@@ -98,7 +98,7 @@ it('drops a client that never reads while many events go by, and memory stays bo
   await new Promise((r) => stalled.once('connect', r));
   stalled.write(`GET ${url.pathname} HTTP/1.1\r\nHost: ${url.host}\r\nAccept: text/event-stream\r\n\r\n`);
   stalled.pause();
-  await waitUntil(async () => /jobq_dashboard_live_clients 2/.test((await http.get(`${dash.url}/metrics`)).body), 5_000, 'two live clients');
+  await waitFor(async () => /jobq_dashboard_live_clients 2/.test((await http.get(`${dash.url}/metrics`)).body), 5_000, 'two live clients');
 
   gc();
   const before = process.memoryUsage();
@@ -109,7 +109,7 @@ it('drops a client that never reads while many events go by, and memory stays bo
     for (let i = 0; i < 1_000; i++) p.xadd(stream, '*', 'ev', 'succeeded', 'id', `${batch}-${i}`, 'name', name, 'at', String(Date.now()));
     await p.exec();
   }
-  await waitUntil(async () => /jobq_dashboard_live_dropped_total 1/.test((await http.get(`${dash.url}/metrics`)).body), 20_000, 'the stalled client to be dropped');
+  await waitFor(async () => /jobq_dashboard_live_dropped_total 1/.test((await http.get(`${dash.url}/metrics`)).body), 20_000, 'the stalled client to be dropped');
   gc();
   const after = process.memoryUsage();
   expect(after.rss - before.rss).toBeLessThan(100 * 1024 * 1024);
@@ -117,7 +117,7 @@ it('drops a client that never reads while many events go by, and memory stays bo
   expect(after.heapUsed + after.external - before.heapUsed - before.external).toBeLessThan(8 * 1024 * 1024);
   // The client that reads is still connected, and got the burst.
   expect((await http.get(`${dash.url}/metrics`)).body).toContain('jobq_dashboard_live_clients 1');
-  await waitUntil(() => readBytes > 10_000_000, 10_000, 'the reading client to get the burst');
+  await waitFor(() => readBytes > 10_000_000, 10_000, 'the reading client to get the burst');
   stalled.destroy();
   abort.abort();
   await readingDone;

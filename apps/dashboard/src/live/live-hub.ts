@@ -1,5 +1,4 @@
-import type { QueueEvent, QueueInspector } from '@jobq/queue-core';
-import { readQueueEvents } from '@jobq/queue-core';
+import { readJobEvents, type JobEvent, type QueueInspector } from '@jobq/queue-core';
 import type { Response } from 'express';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -61,7 +60,7 @@ export class LiveHub {
   private readonly clients = new Set<Client>();
   private readonly o: Required<LiveHubOptions>;
   private readonly cursor = new Map<string, string>();
-  private pending: QueueEvent[] = [];
+  private pending: JobEvent[] = [];
   private pendingCount = 0;
   private flushTimer: NodeJS.Timeout | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
@@ -138,7 +137,7 @@ export class LiveHub {
         try {
           if (this.reader.status === 'wait' || this.reader.status === 'end') await this.reader.connect();
           await this.followQueues();
-          const events = await readQueueEvents(this.reader, this.prefix, this.cursor, { blockMs: this.o.blockMs, count: 1_000 });
+          const events = await readJobEvents(this.reader, this.prefix, this.cursor, { blockMs: this.o.blockMs, count: 1_000 });
           if (events.length > 0) this.collect(events);
         } catch (err) {
           if (this.closed) break;
@@ -162,7 +161,7 @@ export class LiveHub {
     for (const q of await this.inspector.queues()) if (!this.cursor.has(q)) this.cursor.set(q, '$');
   }
 
-  private collect(events: QueueEvent[]): void {
+  private collect(events: JobEvent[]): void {
     for (const e of events) {
       if (this.pending.length < this.o.maxEventsPerMessage) this.pending.push(e);
       this.pendingCount += 1;
@@ -174,7 +173,8 @@ export class LiveHub {
   private flush(): void {
     this.flushTimer = null;
     if (this.pendingCount === 0) return;
-    const events = this.pending.map((e) => ({ q: e.queue, ev: e.event, id: e.id, name: e.name }));
+    // Ids and names come from whoever could XADD: cut them for the wire.
+    const events = this.pending.map((e) => ({ q: e.queue, ev: e.event, id: e.id.slice(0, 200), name: e.name.slice(0, 200) }));
     const body = JSON.stringify({ queues: [...new Set(this.pending.map((e) => e.queue))], count: this.pendingCount, events });
     this.pending = [];
     this.pendingCount = 0;

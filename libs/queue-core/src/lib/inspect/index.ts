@@ -21,5 +21,3 @@ export type {
   Overview,
   QueueCounts,
 } from './types';
-export { eventStreamKey, readQueueEvents } from './job-event-stream';
-export type { QueueEvent } from './job-event-stream';

@@ -2,7 +2,8 @@
 // changes the queue's keys only, appends the job events the runtime appends,
 // and wakes idle workers when it makes jobs waiting.
 import type { Redis } from 'ioredis';
-import { deletePrefix, rawRedis, testConfig } from '../../../test/helpers';
+import { deletePrefix } from '@jobq/testing';
+import { rawRedis, testConfig } from '../../../test/helpers';
 import { queueKeys } from '../keys';
 import { QueueAdmin } from './queue-admin';
 

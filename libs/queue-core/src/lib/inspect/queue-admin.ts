@@ -17,7 +17,7 @@ export interface QueueAdminOptions {
   readonly chunkSize?: number;
   /**
    * Approximate length the admin scripts trim a queue's job event stream to
-   * when they append to it (match the workers' setting).
+   * when they append to it (pass `QueueConfig.eventsMaxLen`, as the runtime does).
    * @defaultValue 10000
    */
   readonly eventsMaxLen?: number;
@@ -236,14 +236,14 @@ export class QueueAdmin {
   }
 }
 
-/** The queue's job event stream (`QueueKeys.events` once the runtime has it). */
+/** The queue's job event stream. */
 function eventsKey(k: QueueKeys): string {
-  return `${k.base}x:events`;
+  return k.events;
 }
 
-/** The queue's worker wake-up list (`QueueKeys.wake` once the runtime has it). */
+/** The queue's worker wake-up list. */
 function wakeKey(k: QueueKeys): string {
-  return `${k.base}x:wake`;
+  return k.wake;
 }
 
 function checkBulk(ids: readonly string[]): string[] {
