@@ -110,6 +110,28 @@
       });
   }
 
+  /**
+   * Whether a burst touches this page: a queue page follows its queue, a job page
+   * its job (when the burst lists every event); other pages follow everything.
+   */
+  function concerns(data) {
+    const scope = document.querySelector('[data-live-queue]');
+    if (!scope) return true;
+    let burst;
+    try {
+      burst = JSON.parse(data);
+    } catch {
+      return true;
+    }
+    const queue = scope.getAttribute('data-live-queue');
+    if (!Array.isArray(burst.queues) || burst.queues.indexOf(queue) < 0) return false;
+    const job = scope.getAttribute('data-live-job');
+    if (!job || !Array.isArray(burst.events) || burst.events.length < burst.count) return true;
+    return burst.events.some(function (e) {
+      return e.q === queue && e.id === job;
+    });
+  }
+
   function startPolling() {
     if (poller) return;
     // Without a fallback period the page only tries the stream again, every 5 s.
@@ -141,7 +163,9 @@
     });
     // `resync` comes on every (re)connect: whatever was missed shows at once.
     source.addEventListener('resync', schedule);
-    source.addEventListener('jobs', schedule);
+    source.addEventListener('jobs', function (message) {
+      if (concerns(message.data)) schedule();
+    });
     source.addEventListener('error', function () {
       if (source.readyState === EventSource.CLOSED) {
         body.dataset.live = 'polling';

@@ -16,6 +16,7 @@ let browser: Browser;
 let page: Page;
 let client: QueueClient;
 let worker: Worker | null = null;
+let jobId = '';
 
 describe('live updates in a browser', () => {
   // Polling fallback off: whatever shows up, the event stream brought it.
@@ -37,6 +38,7 @@ describe('live updates in a browser', () => {
     await page.goto(`${s.dash.url}/queues/high_priority?state=waiting`);
     await page.waitForFunction(() => document.body.dataset['live'] === 'stream');
     const job = await client.enqueue(sendEmail, { to: 'ada@example.com', subject: 'Live', text: 'hi' });
+    jobId = job.id;
     const enqueuedAt = Date.now();
     await page.locator('#queue-jobs td.id a', { hasText: job.id }).waitFor({ timeout: 1_000 });
     const shownAfter = Date.now() - enqueuedAt;
@@ -54,4 +56,23 @@ describe('live updates in a browser', () => {
     expect(succeededShownAfter).toBeLessThan(1_000);
     await page.locator('#job-facts pre.result', { hasText: 'm-live' }).waitFor();
   }, 30_000);
+
+  it('refreshes a job page for its own job only, and a queue page for its own queue only', async () => {
+    const refreshedAt = () => page.evaluate(() => document.body.dataset['liveRefreshedAt'] ?? '');
+    const emit = (queue: string, id: string) => s.redis.xadd(`${s.prefix}:${queue}:x:events`, '*', 'ev', 'progress', 'id', id, 'name', 'email.send', 'at', String(Date.now()));
+    for (const [url, other, own] of [
+      [`/queues/high_priority/jobs/${jobId}`, ['high_priority', `${jobId}0`], ['high_priority', jobId]],
+      ['/queues/high_priority?state=waiting', ['low_priority', '9'], ['high_priority', '9']],
+    ] as [string, [string, string], [string, string]][]) {
+      await page.goto(`${s.dash.url}${url}`);
+      // The resync on connect refreshes once.
+      await page.waitForFunction(() => document.body.dataset['live'] === 'stream' && Boolean(document.body.dataset['liveRefreshedAt']));
+      const first = await refreshedAt();
+      await emit(other[0], other[1]);
+      await new Promise((r) => setTimeout(r, 700));
+      expect(await refreshedAt()).toBe(first);
+      await emit(own[0], own[1]);
+      await page.waitForFunction((before) => document.body.dataset['liveRefreshedAt'] !== before, first, { timeout: 1_000 });
+    }
+  });
 });
