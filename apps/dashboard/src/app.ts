@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { catalogueList, QUEUES_BY_PRIORITY, type AnyJobContract } from '@jobq/job-defs';
-import { QueueAdmin, QueueInspector } from '@jobq/queue-core';
+import { createRedis, QueueAdmin, QueueInspector } from '@jobq/queue-core';
 import cookieParser from 'cookie-parser';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Redis } from 'ioredis';
@@ -43,7 +43,7 @@ export interface DashboardDeps {
   readonly contracts?: readonly AnyJobContract[];
   /** Clock. @defaultValue Date.now */
   readonly now?: () => number;
-  /** Connection for the blocking reads of live updates. @defaultValue `redis.duplicate()` */
+  /** Connection for the blocking reads of live updates. @defaultValue a new blocking, fail-fast connection */
   readonly eventsRedis?: Redis;
   /** Tuning of live updates (tests shrink the limits). */
   readonly live?: LiveHubOptions;
@@ -77,7 +77,9 @@ export function createApp(deps: DashboardDeps): Express {
     logger,
     now: deps.now ?? Date.now,
   };
-  const live = new LiveHub(deps.eventsRedis ?? redis.duplicate({ connectionName: `${config.queue.prefix}:dashboard-events` }), inspector, config.queue.prefix, logger, deps.live);
+  // The blocking reader gets a connection of its own, with queue-core's guard against half-open sockets.
+  const eventsRedis = deps.eventsRedis ?? createRedis(config.queue, { connectionName: `${config.queue.prefix}:dashboard-events`, failFast: true, blocking: true });
+  const live = new LiveHub(eventsRedis, inspector, config.queue.prefix, logger, deps.live);
   const csrf = createCsrfGuard(config.csrfSecret, cookiePath);
   const canWrite = !config.readOnly;
 
