@@ -20,6 +20,9 @@ beforeAll(async () => {
     ...manyJobs('high_priority', 'succeeded', 7, 300, 'webhook.deliver'),
     ...manyJobs('high_priority', 'active', 1, 400),
   ]);
+  // Log lines of jobs that 'empty a state' deletes (waiting, and finished ones).
+  await redis.rpush(k.log('110'), `${Date.now()} waiting job log`);
+  await redis.rpush(k.log('301'), `${Date.now()} succeeded job log`);
   dash = await startDashboard(prefix);
   token = await browser.csrfToken(`${dash.url}/queues/high_priority?state=failed`);
 });
@@ -80,6 +83,7 @@ describe('retry all failed', () => {
 
 describe('remove a job', () => {
   it('deletes it from every structure after confirmation', async () => {
+    await redis.rpush(k.log('300'), `${Date.now()} a log line`);
     expect((await post('/queues/high_priority/jobs/300/remove')).body).toContain('Please confirm');
     const body = await flashAfter(await post('/queues/high_priority/jobs/300/remove', { confirm: 'yes' }));
     expect(body).toContain('Job 300 was removed.');
@@ -88,6 +92,7 @@ describe('remove a job', () => {
     expect(await redis.zscore(k.index('succeeded'), '300')).toBeNull();
     expect(await redis.zscore(k.nameIndex('succeeded', 'webhook.deliver'), '300')).toBeNull();
     expect(await redis.exists(k.run('300'))).toBe(0);
+    expect(await redis.exists(k.log('300'))).toBe(0);
   });
 
   it('removes a waiting job from its list and refuses a running one', async () => {
@@ -114,6 +119,7 @@ describe('empty a state', () => {
     expect(await redis.hlen(k.jobs)).toBe(1);
     expect(await redis.exists(k.nameIndex('succeeded', 'webhook.deliver'))).toBe(0);
     expect(await redis.zcard(k.expiry)).toBe(0);
+    expect(await redis.exists(k.log('110'), k.log('301'))).toBe(0);
   });
 
   it('refuses to empty the active jobs', async () => {

@@ -1,4 +1,4 @@
-import { WorkerRegistry } from '@jobq/queue-core';
+import { queueKeys, WorkerRegistry } from '@jobq/queue-core';
 import type { Redis } from 'ioredis';
 import { deletePrefix } from '@jobq/testing';
 import { fixtureRedis, manyJobs, testPrefix, writeJobs, type FixtureJob } from './fixtures';
@@ -165,6 +165,40 @@ describe('job page', () => {
     expect(active.body).toContain('chunk 4 of 10');
     expect(active.body).toContain('<progress max="100" value="40">');
     expect(active.body).not.toContain('>Remove</button>');
+  });
+
+  it('shows the job log lines, escaped and bounded, with the JSON twin bounded too', async () => {
+    const key = queueKeys(prefix, 'high_priority').log('101');
+    const at = Date.UTC(2026, 0, 2, 3, 4, 5);
+    await redis.rpush(key, `${at} fetched <script>alert(1)</script> page`, `${at + 1} ${'y'.repeat(5 * 1024 * 1024)}`, 'no timestamp here');
+    await redis.rpush(key, ...Array.from({ length: 300 }, (_, i) => `${at + 2 + i} bulk ${i}`));
+    const res = await http.get(`${dash.url}/queues/high_priority/jobs/101`);
+    expect(res.status).toBe(200);
+    expect(res.body).toContain('<section id="job-log"');
+    expect(res.body).not.toContain('<script>alert(1)');
+    // The newest 200 of 303 stored lines, each line cut where shown.
+    expect(res.body).toContain('showing the newest 200 of 303 lines');
+    expect(res.body).toContain('bulk 299');
+    expect(res.body).not.toContain('bulk 99<');
+    expect(res.body.length).toBeLessThan(600 * 1024);
+    const { data } = await json('/api/queues/high_priority/jobs/101');
+    expect(data.log.total).toBe(303);
+    expect(data.log.lines).toHaveLength(200);
+    expect(data.log.lines[199]).toMatchObject({ at: at + 301, text: { text: 'bulk 299', truncated: false } });
+
+    await redis.del(key);
+    await redis.rpush(key, `${at} fetched <script>alert(1)</script> page`, `${at + 1} ${'y'.repeat(5 * 1024 * 1024)}`, 'no timestamp here');
+    const small = await http.get(`${dash.url}/queues/high_priority/jobs/101`);
+    expect(small.body).toContain('fetched &lt;script&gt;alert(1)&lt;/script&gt; page');
+    expect(small.body).toContain('no timestamp here');
+    expect(small.body).toMatch(/truncated, 5(\.\d)? MB more/);
+    expect(small.body.length).toBeLessThan(100 * 1024);
+    const twin = await json('/api/queues/high_priority/jobs/101');
+    expect(twin.data.log.lines[1].text).toMatchObject({ truncated: true });
+    expect(twin.data.log.lines[1].text.text.length).toBeLessThanOrEqual(2 * 1024);
+    expect(twin.data.log.lines[2]).toMatchObject({ at: null, text: { text: 'no timestamp here' } });
+    await redis.del(key);
+    expect((await http.get(`${dash.url}/queues/high_priority/jobs/101`)).body).toContain('No log lines.');
   });
 
   it('has a JSON twin', async () => {

@@ -164,6 +164,50 @@ describe('Worker', () => {
     await job.result({ timeoutMs: 5_000 });
   });
 
+  it('stores ctx.log lines per job, each bounded, the newest 200 kept, written before the outcome', async () => {
+    await startWorker([
+      handle(echo, (p, ctx) => {
+        for (let i = 0; i < p.n; i += 1) ctx.log(`line ${i}`);
+        ctx.log('x'.repeat(5 * 1024 * 1024));
+        return { n: p.n, by: 'echo' };
+      }),
+    ]);
+    const k = queueKeys(config.prefix, 'test_main');
+    const small = await client.enqueue(echo, { n: 3 });
+    await small.result({ timeoutMs: 5_000 });
+    // The outcome is recorded after the lines: they are all there at once.
+    const lines = await redis.lrange(k.log(small.id), 0, -1);
+    expect(lines.slice(0, 3).map((l) => l.replace(/^\d+ /, ''))).toEqual(['line 0', 'line 1', 'line 2']);
+    expect(Number(lines[0].split(' ')[0])).toBeGreaterThan(Date.now() - 60_000);
+    expect(lines[3].length).toBeLessThan(1_200);
+    expect(lines[3]).toMatch(/truncated, \d+ more characters/);
+
+    const chatty = await client.enqueue(echo, { n: 5_000 });
+    await chatty.result({ timeoutMs: 10_000 });
+    const kept = await redis.lrange(k.log(chatty.id), 0, -1);
+    expect(kept).toHaveLength(200);
+    expect(kept[0]).toMatch(/ line 4801$/);
+    expect(await redis.memory('USAGE', k.log(chatty.id))).toBeLessThan(64 * 1024);
+  });
+
+  it('log lines go with the job when retention deletes it', async () => {
+    await startWorker(
+      [
+        handle(echo, (p, ctx) => {
+          ctx.log('hello');
+          return { n: p.n, by: 'echo' };
+        }),
+      ],
+      { sweepIntervalMs: 200 },
+    );
+    const job = await client.enqueue(echo, { n: 1 }, { keepResultSeconds: 1 });
+    await job.result({ timeoutMs: 5_000 });
+    const k = queueKeys(config.prefix, 'test_main');
+    expect(await redis.llen(k.log(job.id))).toBe(1);
+    await waitFor(async () => (await redis.hexists(k.jobs, job.id)) === 0, 5_000, 'sweep');
+    expect(await redis.exists(k.log(job.id))).toBe(0);
+  });
+
   it('a handler that throws a non-Error or rejects never takes the worker down', async () => {
     const w = await startWorker([
       handle(echo, (p) => {

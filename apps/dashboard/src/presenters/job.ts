@@ -47,6 +47,11 @@ export function presentJob(job: JobDetail, links: Links, canWrite: boolean) {
         }
       : null,
     earlierStacks: job.earlierStacks.map((s) => shownValue(s, '')),
+    log: {
+      lines: job.log.lines.map((l) => ({ time: formatTime(l.at), iso: isoTime(l.at), ...shownValue(l.text, '') })),
+      total: job.log.total,
+      note: job.log.total > job.log.lines.length ? `showing the newest ${job.log.lines.length} of ${job.log.total} lines` : '',
+    },
     options: [
       { label: 'Retries', value: r.configured === null ? NONE : `${r.configured} configured` },
       { label: 'Backoff', value: o.backoff ? `${o.backoff.strategy}, ${formatDuration(o.backoff.delayMs)}` : 'none' },

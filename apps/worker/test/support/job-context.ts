@@ -3,6 +3,8 @@ import type { JobContext } from '@jobq/queue-core';
 /** A JobContext for calling a handler directly, recording its progress reports. */
 export interface FakeJobContext extends JobContext {
   readonly reports: { percent: number; message?: string }[];
+  /** Lines the handler logged with `ctx.log`. */
+  readonly logs: string[];
   /** Aborts `signal`, as a timeout or a forced stop would. */
   abort(reason?: unknown): void;
 }
@@ -11,6 +13,7 @@ export interface FakeJobContext extends JobContext {
 export function fakeJobContext(overrides: Partial<JobContext> = {}): FakeJobContext {
   const controller = new AbortController();
   const reports: { percent: number; message?: string }[] = [];
+  const logs: string[] = [];
   return {
     id: '17',
     name: 'test.job',
@@ -22,8 +25,12 @@ export function fakeJobContext(overrides: Partial<JobContext> = {}): FakeJobCont
     progress: async (percent, message) => {
       reports.push({ percent, message });
     },
+    log: (message) => {
+      logs.push(message);
+    },
     ...overrides,
     reports,
+    logs,
     abort: (reason) => controller.abort(reason),
   };
 }

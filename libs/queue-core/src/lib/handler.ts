@@ -22,6 +22,12 @@ export interface JobContext {
   readonly signal: AbortSignal;
   /** Reports progress (0-100) and an optional message; shown by the dashboard. */
   progress(percent: number, message?: string): Promise<void>;
+  /**
+   * Appends a log line to the job, shown on the dashboard's job page. Never
+   * blocks or throws: lines are written in the background, each cut to about
+   * 1 KB, and only the newest 200 lines of a job are kept.
+   */
+  log(message: string): void;
 }
 
 /** A function that does the work of contract `C`: typed payload in, typed result out. */

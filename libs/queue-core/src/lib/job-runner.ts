@@ -120,6 +120,7 @@ export async function runAttempt(
   handlers: ReadonlyMap<string, BoundHandler>,
   controller: AbortController,
   reportProgress: (p: JobProgress) => Promise<void>,
+  log: (message: string) => void = () => undefined,
 ): Promise<AttemptOutcome> {
   const started = Date.now();
   if (!job.stored) {
@@ -152,6 +153,7 @@ export async function runAttempt(
       maxAttempts: (stored.options.jobq?.retries ?? stored.options.retries) + 1,
       createdAt: stored.options.timestamp,
       signal: controller.signal,
+      log,
       progress: async (percent, message) => {
         if (!Number.isFinite(percent)) throw new TypeError('progress percent must be a finite number');
         const p: JobProgress = {

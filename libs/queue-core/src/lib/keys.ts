@@ -34,6 +34,11 @@ export interface QueueKeys {
   readonly earlierDelayed: string;
   /** Hash per job: our run record (see `RunRecord`). */
   run(id: string): string;
+  /**
+   * List per job: its log lines (`ctx.log`), oldest first, each `<ms> <text>`,
+   * trimmed to the newest `JOB_LOG_MAX_LINES`; deleted with the job.
+   */
+  log(id: string): string;
   /** Zset: id -> finishedAt ms, for ordered history of a finished state. */
   index(state: FinishedState): string;
   /** Zset: id -> finishedAt ms, for one job name. */
@@ -73,6 +78,7 @@ export function queueKeys(prefix: string, queue: string): QueueKeys {
     stallBlock: `${base}stallBlock`,
     earlierDelayed: `${base}earlierDelayed`,
     run: (id) => `${x}run:${id}`,
+    log: (id) => `${x}log:${id}`,
     index: (state) => `${x}idx:${state}`,
     nameIndex: (state, name) => `${x}idx:${state}:name:${name}`,
     expiry: `${x}expiry`,

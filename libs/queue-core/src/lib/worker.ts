@@ -5,6 +5,7 @@ import type { QueueConfig } from './config';
 import { ClosedError, STALLED_MESSAGE_TEMPLATE } from './errors';
 import type { BoundHandler } from './handler';
 import { parseStoredJob, runAttempt, slotKey, UNREADABLE, type AttemptOutcome, type TakenJob } from './job-runner';
+import { JobLogWriter } from './job-log';
 import { globalKeys, minuteOf, queueKeys, type QueueKeys } from './keys';
 import { QueueScripts, type TakeReply } from './lua';
 import type { JobProgress, StoredJob, WorkerInfo } from './records';
@@ -452,12 +453,23 @@ export class Worker extends EventEmitter<WorkerEvents> {
     this.emit('job:started', { queue: t.queue, id: t.id, name, attempt: t.attempt });
     const k = this.keysOf(t.queue);
     let lastProgress: JobProgress | undefined;
-    entry.done = runAttempt(t, this.handlers, entry.controller, async (p) => {
-      lastProgress = p;
-      if (!entry.abandoned) {
-        await this.live.scripts.reportProgress([k.run(t.id), k.events], [t.id, name, JSON.stringify(p), Date.now(), this.config.eventsMaxLen]);
-      }
-    })
+    const log = new JobLogWriter(this.live.redis, k.log(t.id), (err) => this.report(err));
+    entry.done = runAttempt(
+      t,
+      this.handlers,
+      entry.controller,
+      async (p) => {
+        lastProgress = p;
+        if (!entry.abandoned) {
+          await this.live.scripts.reportProgress([k.run(t.id), k.events], [t.id, name, JSON.stringify(p), Date.now(), this.config.eventsMaxLen]);
+        }
+      },
+      (message) => {
+        if (!entry.abandoned) log.add(message);
+      },
+    )
+      // The job's log lines land before its outcome (bounded: logging is best effort).
+      .then((outcome) => bounded(log.flushed(), FINAL_REDIS_MS, undefined).then(() => outcome))
       .then((outcome) => this.record(k, t, entry, outcome, lastProgress))
       .catch((err) => {
         this.report(err as Error);

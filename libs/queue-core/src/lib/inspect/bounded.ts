@@ -27,6 +27,8 @@ export const VALUE_LIMITS = {
   earlierStack: 4 * 1024,
   /** Payload and result JSON on the job page. */
   json: 48 * 1024,
+  /** Each job log line (`ctx.log`). */
+  logLine: 2 * 1024,
   /** Raw options JSON. */
   options: 8 * 1024,
 } as const;

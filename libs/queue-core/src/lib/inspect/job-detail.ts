@@ -1,3 +1,4 @@
+import { JOB_LOG_MAX_LINES, parseLogLine } from '../job-log';
 import type { JobState } from '../keys';
 import { boundText, shortText, VALUE_LIMITS, type BoundedText } from './bounded';
 import { numberOrNull, parseJson, storedNumber } from './stored-values';
@@ -16,6 +17,10 @@ export interface StoredJobParts {
   /** The run record hash. */
   readonly run: Record<string, string>;
   readonly runAt: number | null;
+  /** The newest log lines as stored (at most `JOB_LOG_MAX_LINES`). */
+  readonly log?: readonly string[];
+  /** How many lines the log list holds. */
+  readonly logTotal?: number;
 }
 
 /** Builds the bounded job detail from what Redis holds; never throws on odd data. */
@@ -79,6 +84,13 @@ export function buildJobDetail(p: StoredJobParts): JobDetail {
       : null,
     result: run['result'] === undefined ? null : boundText(run['result'].length <= VALUE_LIMITS.json ? prettyJson(parseJson(run['result']) ?? run['result']) : run['result'], VALUE_LIMITS.json),
     retries,
+    log: {
+      total: Math.max(p.logTotal ?? 0, p.log?.length ?? 0),
+      lines: (p.log ?? []).slice(-JOB_LOG_MAX_LINES).map((raw) => {
+        const line = parseLogLine(raw);
+        return { at: line.at, text: boundText(line.text, VALUE_LIMITS.logLine) };
+      }),
+    },
   };
 }
 

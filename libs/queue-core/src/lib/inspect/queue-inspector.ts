@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { queueKeys, globalKeys, type JobState, type QueueKeys } from '../keys';
 import { readThroughput, type ThroughputPoint } from '../throughput';
+import { JOB_LOG_MAX_LINES } from '../job-log';
 import { buildJobDetail } from './job-detail';
 import { readWorkers, type WorkerView } from './worker-records';
 import { shortText } from './bounded';
@@ -181,6 +182,8 @@ export class QueueInspector {
       .sismember(k.failed, id)
       .zscore(k.delayed, id)
       .lpos(k.active, id)
+      .lrange(k.log(id), -JOB_LOG_MAX_LINES, -1)
+      .llen(k.log(id))
       .exec();
     const value = (i: number) => {
       const [err, v] = replies?.[i] ?? [new Error('transaction aborted'), null];
@@ -191,7 +194,16 @@ export class QueueInspector {
     if (json === null) return null;
     const delayedAt = value(4) as string | null;
     const state = stateOf(value(2) === 1, value(3) === 1, delayedAt !== null, value(5) !== null);
-    return buildJobDetail({ id, queue, state, json, run: value(1) as Record<string, string>, runAt: delayedAt === null ? null : Number(delayedAt) });
+    return buildJobDetail({
+      id,
+      queue,
+      state,
+      json,
+      run: value(1) as Record<string, string>,
+      runAt: delayedAt === null ? null : Number(delayedAt),
+      log: value(6) as string[],
+      logTotal: Number(value(7)),
+    });
   }
 
   /**

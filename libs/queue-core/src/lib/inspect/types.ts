@@ -155,6 +155,8 @@ export interface JobDetail {
   /** Result JSON of a succeeded job, `null` when there is none. */
   readonly result: BoundedText | null;
   readonly retries: JobRetries;
+  /** The job's log lines (`ctx.log`), oldest first: at most the newest 200, each bounded. */
+  readonly log: { readonly total: number; readonly lines: readonly { readonly at: number | null; readonly text: BoundedText }[] };
 }
 
 /** Where a job id was found. */

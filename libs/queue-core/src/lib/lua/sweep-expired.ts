@@ -1,6 +1,6 @@
 /**
  * Retention: deletes finished jobs from every structure (bee-queue's hash and
- * sets, our indexes and run record), in small batches so Redis stays responsive;
+ * sets, our indexes, run record and log lines), in small batches so Redis stays responsive;
  * the caller loops. Which jobs: ARGV[3] = 'expired' takes up to ARGV[4] jobs whose
  * keep time has passed (expiry zset); 'overflow' takes the ARGV[4] oldest of
  * the finished-state index KEYS[7] (count cap).
@@ -33,7 +33,7 @@ for _, id in ipairs(ids) do
   redis.call('zrem', KEYS[5], id)
   redis.call('zrem', KEYS[6], id)
   redis.call('zrem', KEYS[1], id)
-  redis.call('del', base .. 'x:run:' .. id)
+  redis.call('del', base .. 'x:run:' .. id, base .. 'x:log:' .. id)
 end
 return #ids
 `;

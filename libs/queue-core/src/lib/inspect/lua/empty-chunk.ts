@@ -23,7 +23,7 @@ local deleted = 0
 local function drop(id, name)
   redis.call('hdel', KEYS[1], id)
   redis.call('zrem', KEYS[4], id)
-  redis.call('del', base .. 'x:run:' .. id)
+  redis.call('del', base .. 'x:run:' .. id, base .. 'x:log:' .. id)
   emit(KEYS[5], maxlen, 'removed', id, name)
   deleted = deleted + 1
 end

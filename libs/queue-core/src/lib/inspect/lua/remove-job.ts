@@ -28,7 +28,7 @@ if name ~= '' then
 end
 redis.call('zrem', KEYS[10], id)
 redis.call('hdel', KEYS[1], id)
-redis.call('del', base .. 'x:run:' .. id)
+redis.call('del', base .. 'x:run:' .. id, base .. 'x:log:' .. id)
 emit(KEYS[11], ARGV[4], 'removed', id, name)
 return 1
 `;
