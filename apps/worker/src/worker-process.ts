@@ -46,6 +46,8 @@ export function logWorkerEvents(worker: Worker, log: Logger): void {
  * - starts it, retrying with backoff while Redis is not reachable yet;
  * - first SIGTERM/SIGINT: stop taking jobs, let running ones finish for up to
  *   `graceMs` (the rest go back to waiting), deregister, exit 0;
+ * - a `stop` command from the dashboard (through Redis): as the first signal; a
+ *   `quiet` command: no new jobs, running ones finish, the process stays up;
  * - second signal: abort running jobs and put them back to waiting at once, exit 0;
  * - an unhandled rejection is logged and the worker goes on (a stray promise does not
  *   corrupt it); an uncaught exception may have, so the worker closes gracefully and
@@ -77,6 +79,9 @@ export async function runWorkerProcess(config: WorkerConfig, log: Logger): Promi
     }
   };
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => void stop(signal, 0));
+  // Operator commands from the dashboard (through Redis, wherever this runs).
+  worker.on('quiet', () => log.info('quiet: taking no new jobs; running ones finish (stop or restart the worker to resume)'));
+  worker.on('stop-requested', () => void stop('stop command', 0));
   process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled promise rejection (ignored; the worker goes on)'));
   process.on('uncaughtException', (err) => {
     log.fatal({ err }, 'uncaught exception: closing gracefully and exiting for a restart');

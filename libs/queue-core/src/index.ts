@@ -9,6 +9,8 @@ export { connectRedis, createRedis, redactUrl } from './lib/redis-connection';
 export type { RedisConnectionOptions } from './lib/redis-connection';
 export { WorkerRegistry } from './lib/worker-registry';
 export { readThroughput, THROUGHPUT_RETENTION_SECONDS } from './lib/throughput';
+export { sendWorkerCommand, takeWorkerCommands, WORKER_COMMANDS, WORKER_COMMAND_TTL_MS } from './lib/worker-control';
+export type { WorkerCommand } from './lib/worker-control';
 export { JOB_LOG_MAX_LINES, JOB_LOG_MAX_LINE_CHARS } from './lib/job-log';
 export type { JobLogLine } from './lib/job-log';
 export type { ThroughputPoint } from './lib/throughput';

@@ -5,7 +5,9 @@ import {
   UnrecoverableError,
   Worker,
   WorkerRegistry,
+  globalKeys,
   handle,
+  sendWorkerCommand,
   queueKeys,
   readThroughput,
   type BoundHandler,
@@ -342,6 +344,59 @@ describe('Worker', () => {
     expect(await redis.hlen(k.jobs)).toBe(5);
     expect(await redis.zcard(k.nameIndex('succeeded', 'test.echo'))).toBe(5);
     expect(await redis.exists(k.run(order[0]))).toBe(0);
+  });
+
+  it('a quiet command stops new jobs, lets the running one finish and shows quiet in the registry', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const w = await startWorker([
+      handle(slow, async () => {
+        await gate;
+        return { waited: 0 };
+      }),
+      echoHandler,
+    ]);
+    const running = await client.enqueue(slow, { ms: 0 });
+    await waitFor(async () => (await running.status()) === 'active', 5_000, 'running');
+    expect(await sendWorkerCommand(redis, config.prefix, 'w1', 'quiet')).toBe(true);
+    expect(await sendWorkerCommand(redis, config.prefix, 'nobody', 'quiet')).toBe(false);
+    expect(await redis.exists(globalKeys(config.prefix).control('nobody'))).toBe(0);
+    await waitFor(async () => (await new WorkerRegistry(redis, config.prefix).get('w1'))?.state === 'quiet', 3_000, 'quiet in the registry');
+    expect(w.isQuiet).toBe(true);
+    const later = await client.enqueue(echo, { n: 1 });
+    release();
+    await running.result({ timeoutMs: 5_000 });
+    await new Promise((r) => setTimeout(r, 600));
+    expect(await later.status()).toBe('waiting');
+    // The wake-up token is left for other workers.
+    const other = await startWorker([echoHandler]);
+    await expect(later.result({ timeoutMs: 5_000 })).resolves.toEqual({ n: 1, by: 'echo' });
+    expect(other.isQuiet).toBe(false);
+    expect(await redis.exists(globalKeys(config.prefix).control('w1'))).toBe(0);
+  });
+
+  it('a stop command closes the worker gracefully (or tells its stop-requested listener)', async () => {
+    const w = await startWorker([echoHandler]);
+    const closed = new Promise<void>((r) => w.once('quiet', () => r()));
+    expect(await sendWorkerCommand(redis, config.prefix, 'w1', 'stop')).toBe(true);
+    await closed;
+    await waitFor(async () => (await new WorkerRegistry(redis, config.prefix).get('w1')) === null, 3_000, 'deregistered');
+
+    const listened = await startWorker([echoHandler]);
+    const asked = new Promise<void>((r) => listened.once('stop-requested', () => r()));
+    expect(await sendWorkerCommand(redis, config.prefix, 'w2', 'stop')).toBe(true);
+    await asked;
+    // The listener decides: the worker is quiet and still registered until it closes.
+    expect(listened.isQuiet).toBe(true);
+    expect((await new WorkerRegistry(redis, config.prefix).get('w2'))?.name).toBe('w2');
+  });
+
+  it('ignores commands left for an earlier worker of the same name', async () => {
+    await redis.hset(globalKeys(config.prefix).control('w1'), 'stop', '1');
+    const w = await startWorker([echoHandler]);
+    await new Promise((r) => setTimeout(r, 700));
+    expect(w.isQuiet).toBe(false);
+    await expect((await client.enqueue(echo, { n: 2 })).result({ timeoutMs: 5_000 })).resolves.toEqual({ n: 2, by: 'echo' });
   });
 
   it('rejects handlers whose queue the worker does not serve', () => {

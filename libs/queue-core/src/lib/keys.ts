@@ -97,6 +97,8 @@ export interface GlobalKeys {
   readonly workers: string;
   /** String (JSON `WorkerInfo`) per worker, with a TTL renewed by heartbeats. */
   worker(name: string): string;
+  /** Hash per worker: operator commands (`quiet`, `stop`) waiting for it to read them. */
+  control(name: string): string;
 }
 
 /** Keys shared by all queues under `prefix`. */
@@ -105,6 +107,7 @@ export function globalKeys(prefix: string): GlobalKeys {
     queues: `${prefix}:x:queues`,
     workers: `${prefix}:x:workers`,
     worker: (name) => `${prefix}:x:worker:${name}`,
+    control: (name) => `${prefix}:x:control:${name}`,
   };
 }
 

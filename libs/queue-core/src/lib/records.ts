@@ -94,7 +94,8 @@ export interface WorkerInfo {
   /** Queues in priority order. */
   readonly queues: readonly string[];
   readonly concurrency: number;
-  readonly state: 'idle' | 'busy' | 'stopping';
+  /** `quiet`: asked to take no new jobs; it finishes the running ones. */
+  readonly state: 'idle' | 'busy' | 'quiet' | 'stopping';
   /** Jobs running now. */
   readonly running: readonly { queue: string; id: string; name: string; startedAt: number }[];
   readonly processed: number;

@@ -12,6 +12,7 @@ import type { JobProgress, StoredJob, WorkerInfo } from './records';
 import { connectRedis, createRedis, isUnavailableError, waitUntilReady } from './redis-connection';
 import { THROUGHPUT_RETENTION_SECONDS } from './throughput';
 import { resolveWorkerOptions, type ResolvedWorkerOptions, type WorkerOptions } from './worker-options';
+import { takeWorkerCommands, WORKER_CONTROL_POLL_MS } from './worker-control';
 import { WorkerRegistry } from './worker-registry';
 
 /** Emitted after every attempt. */
@@ -52,6 +53,14 @@ export interface WorkerEvents {
   error: [Error];
   'redis:down': [Error | undefined];
   'redis:up': [];
+  /** The worker went quiet (`quiet()` or an operator's `quiet` command): it takes no new jobs. */
+  quiet: [];
+  /**
+   * An operator sent `stop` (see `sendWorkerCommand`). With a listener, the
+   * listener decides how to stop (a worker process closes and exits); without
+   * one, the worker calls `close()` itself.
+   */
+  'stop-requested': [];
 }
 
 interface RunningJob {
@@ -128,6 +137,9 @@ export class Worker extends EventEmitter<WorkerEvents> {
   private heartbeatBusy = false;
   private closing: Promise<CloseSummary> | null = null;
   private cutGrace: (() => void) | null = null;
+  /** Set by `quiet()`: no new jobs are taken, running ones finish. */
+  private quieted = false;
+  private controlBusy = false;
 
   constructor(
     private readonly config: QueueConfig,
@@ -163,7 +175,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       pid: this.identity.pid,
       queues: this.options.queues,
       concurrency: this.options.concurrency,
-      state: this.state === 'running' ? (running.length > 0 ? 'busy' : 'idle') : 'stopping',
+      state: this.state !== 'running' ? 'stopping' : this.quieted ? 'quiet' : running.length > 0 ? 'busy' : 'idle',
       running: running.map((r) => ({ queue: r.queue, id: r.id, name: r.name, startedAt: r.startedAt })),
       processed: this.stats.processed,
       failed: this.stats.failed,
@@ -205,6 +217,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
     });
     this.stats.startedAt = Date.now();
     this.state = 'running';
+    // Commands left for an earlier process of the same name are not for this one.
+    await redis.del(globalKeys(this.config.prefix).control(this.name));
     await redis.sadd(globalKeys(this.config.prefix).queues, ...this.options.queues);
     await this.heartbeat();
     const interval = this.options.stallIntervalMs;
@@ -214,6 +228,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       setInterval(() => void this.claimRunning(), Math.max(25, Math.floor(interval / 4))),
       setInterval(() => void this.checkStalled(), Math.max(50, Math.floor(interval / 2))),
       setInterval(() => void this.sweep(), this.options.sweepIntervalMs),
+      setInterval(() => void this.readCommands(), Math.min(WORKER_CONTROL_POLL_MS, this.options.heartbeatMs)),
     );
     void this.checkStalled();
     this.loop = this.dispatch();
@@ -237,6 +252,25 @@ export class Worker extends EventEmitter<WorkerEvents> {
     }
     this.closing = this.shutdown(options.graceMs ?? 30_000);
     return this.closing;
+  }
+
+  /**
+   * Stops taking new jobs and lets the running ones finish; the worker stays
+   * registered (state `quiet`) until it is closed. Operators send it with
+   * `sendWorkerCommand(redis, prefix, name, 'quiet')`.
+   */
+  quiet(): void {
+    if (this.quieted || this.state !== 'running') return;
+    this.quieted = true;
+    this.wake?.();
+    void this.interruptIdle();
+    void this.heartbeat();
+    this.emit('quiet');
+  }
+
+  /** Whether `quiet()` was called (or a `quiet` command received). */
+  get isQuiet(): boolean {
+    return this.quieted;
   }
 
   /** Like `close()` with no grace: running jobs are aborted and put back to waiting at once. */
@@ -284,6 +318,11 @@ export class Worker extends EventEmitter<WorkerEvents> {
     const { concurrency } = this.options;
     let failures = 0;
     while (this.state === 'running') {
+      if (this.quieted) {
+        // Quiet: take nothing more; close() ends the wait.
+        await this.waitForWake(60_000);
+        continue;
+      }
       const free = concurrency - this.running.size;
       if (free <= 0) {
         await this.waitForWake(60_000);
@@ -325,7 +364,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
   private async idle(): Promise<void> {
     if (this.dueAt > 0 && this.dueAt <= Date.now()) return;
     const blocking = this.blocking;
-    if (!blocking || this.state !== 'running') return;
+    if (!blocking || this.state !== 'running' || this.quieted) return;
     // Fleet-wide about one safety poll per `safetyPollMs`: each worker waits that times the fleet, jittered.
     const pollMs = Math.min(60_000, this.options.safetyPollMs * Math.max(1, this.fleetSize) * (0.75 + Math.random() / 2));
     try {
@@ -338,7 +377,9 @@ export class Worker extends EventEmitter<WorkerEvents> {
       }
       const wait = blocking.blpop(...this.keys.map((k) => k.wake), Math.max(0.01, pollMs / 1000));
       this.idling = wait;
-      await wait;
+      const token = await wait;
+      // Went quiet while waiting: the wake-up is for another worker.
+      if (token && this.quieted) await this.live.redis.lpush(token[0], token[1]);
     } catch (err) {
       if (this.state !== 'running') return;
       // Losing the connection ends the wait; the loop carries on when Redis is back.
@@ -522,9 +563,9 @@ export class Worker extends EventEmitter<WorkerEvents> {
       if (entry.abandoned) return;
       try {
         // Take the next job for this slot in the same round trip.
-        const [, jobs, earliest] = await this.live.scripts.finishJob([...keys, ...this.takeKeys], [...args, ...this.takeArgs(this.state === 'running' ? 1 : 0)]);
+        const [, jobs, earliest] = await this.live.scripts.finishJob([...keys, ...this.takeKeys], [...args, ...this.takeArgs(this.state === 'running' && !this.quieted ? 1 : 0)]);
         next = this.parseTaken(jobs);
-        if (next.length === 0 && this.state === 'running') this.noteEarliest(Number(earliest));
+        if (next.length === 0 && this.state === 'running' && !this.quieted) this.noteEarliest(Number(earliest));
         break;
       } catch (err) {
         this.report(err as Error);
@@ -580,6 +621,24 @@ export class Worker extends EventEmitter<WorkerEvents> {
       this.report(err as Error);
     } finally {
       this.heartbeatBusy = false;
+    }
+  }
+
+  /** Reads operator commands (`quiet`, `stop`) sent through Redis; see `sendWorkerCommand`. */
+  private async readCommands(): Promise<void> {
+    if (!this.redis || this.state !== 'running' || this.controlBusy || this.redisDown) return;
+    this.controlBusy = true;
+    try {
+      const commands = await takeWorkerCommands(this.redis, this.config.prefix, this.name);
+      if (commands.has('quiet') || commands.has('stop')) this.quiet();
+      if (commands.has('stop')) {
+        if (this.listenerCount('stop-requested') > 0) this.emit('stop-requested');
+        else void this.close();
+      }
+    } catch (err) {
+      this.report(err as Error);
+    } finally {
+      this.controlBusy = false;
     }
   }
 

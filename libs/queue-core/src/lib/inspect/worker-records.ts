@@ -20,7 +20,7 @@ const MOST_QUEUES = 50;
 /** Records longer than this are not parsed (a worker writes a few hundred bytes). */
 const MOST_RECORD_BYTES = 256 * 1024;
 
-const STATES = new Set(['idle', 'busy', 'stopping']);
+const STATES = new Set(['idle', 'busy', 'quiet', 'stopping']);
 
 /**
  * Every worker in the registry, checked field by field, sorted by name. Names
@@ -85,7 +85,7 @@ export function checkWorker(record: unknown, registeredName: string, notes: stri
   const running = Array.isArray(r['running']) ? r['running'] : [];
   if (!Array.isArray(r['running']) && record !== undefined) notes.push('running is not a list');
   const state = r['state'];
-  if (!STATES.has(state as string) && record !== undefined) notes.push('state is not idle, busy or stopping');
+  if (!STATES.has(state as string) && record !== undefined) notes.push('state is not idle, busy, quiet or stopping');
   return {
     name: shortText(registeredName),
     hostname: str('hostname', ''),
