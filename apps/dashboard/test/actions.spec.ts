@@ -1,4 +1,4 @@
-import { queueKeys } from '@jobq/queue-core';
+import { globalKeys, queueKeys, WorkerRegistry } from '@jobq/queue-core';
 import type { Redis } from 'ioredis';
 import { deletePrefix } from '@jobq/testing';
 import { fixtureRedis, manyJobs, testPrefix, writeJobs } from './fixtures';
@@ -125,6 +125,41 @@ describe('empty a state', () => {
   it('refuses to empty the active jobs', async () => {
     expect(await flashAfter(await post('/queues/high_priority/states/active/empty', { confirm: 'yes' }))).toContain('cannot be emptied');
     expect(await redis.llen(k.active)).toBe(1);
+  });
+});
+
+describe('worker commands', () => {
+  const control = globalKeys(prefix).control('w-remote:7');
+  beforeAll(async () => {
+    const now = Date.now();
+    await new WorkerRegistry(redis, prefix).write(
+      { name: 'w-remote:7', hostname: 'other-host', pid: 7, queues: ['high_priority'], concurrency: 2, state: 'idle', running: [], processed: 0, failed: 0, busyMs: 0, startedAt: now, lastHeartbeat: now },
+      60_000,
+    );
+  });
+
+  it('offers Quiet and Stop on the workers page, each asking first', async () => {
+    const body = (await browser.get(`${dash.url}/workers`)).body;
+    expect(body).toContain('action="/workers/w-remote%3A7/quiet" data-confirm="Quiet worker w-remote:7?');
+    expect(body).toContain('action="/workers/w-remote%3A7/stop" data-confirm="Stop worker w-remote:7?');
+  });
+
+  it('asks for confirmation, then leaves the command in Redis for the worker, wherever it runs', async () => {
+    expect((await post('/workers/w-remote%3A7/quiet')).body).toContain('Please confirm');
+    expect(await redis.exists(control)).toBe(0);
+    expect(await flashAfter(await post('/workers/w-remote%3A7/quiet', { confirm: 'yes' }))).toContain('Worker w-remote:7 was asked to go quiet');
+    expect(await redis.hexists(control, 'quiet')).toBe(1);
+    expect(await flashAfter(await post('/workers/w-remote%3A7/stop', { confirm: 'yes' }))).toContain('Worker w-remote:7 was asked to stop');
+    expect(await redis.hexists(control, 'stop')).toBe(1);
+    expect(await redis.pttl(control)).toBeGreaterThan(60_000);
+  });
+
+  it('answers 404 for an unknown worker, 400 for an unknown command, 403 without the CSRF token', async () => {
+    const res = await post('/workers/nobody/stop', { confirm: 'yes' });
+    expect(res.status).toBe(404);
+    expect(await redis.exists(globalKeys(prefix).control('nobody'))).toBe(0);
+    expect((await post('/workers/w-remote%3A7/reboot', { confirm: 'yes' })).status).toBe(400);
+    expect((await browser.post(`${dash.url}/workers/w-remote%3A7/stop`, { confirm: 'yes' })).status).toBe(403);
   });
 });
 

@@ -18,6 +18,12 @@ export const jobParams = z.object({ queue: queueName, id: jobId });
 /** `/queues/:queue/states/:state/...` */
 export const stateParams = z.object({ queue: queueName, state: jobState });
 /** `/enqueue/:name` */
+/** `/workers/:name/:command`: a worker command (`quiet` or `stop`). */
+export const workerCommandParams = z.object({
+  name: z.string().min(1, 'is empty').max(1_000, 'is longer than 1000 characters'),
+  command: z.enum(['quiet', 'stop'], { message: 'must be quiet or stop' }),
+});
+
 export const contractParams = z.object({ name: z.string().regex(NAME_PATTERN, 'is not a valid job name') });
 
 const pageNumber = z

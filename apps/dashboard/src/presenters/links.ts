@@ -76,4 +76,9 @@ export class Links {
   worker(name: string): string {
     return `${this.workers()}#worker-${encodeURIComponent(name)}`;
   }
+
+  /** POST target of a worker command (`quiet`, `stop`). */
+  workerCommand(name: string, command: 'quiet' | 'stop'): string {
+    return `${this.workers()}/${encodeURIComponent(name)}/${command}`;
+  }
 }

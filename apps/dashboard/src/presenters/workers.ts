@@ -3,11 +3,12 @@ import { formatAgo, formatCount, formatDuration, formatTime, isoTime, plural } f
 import type { Links } from './links';
 
 /** View model of the workers page. */
-export function presentWorkers(workers: readonly WorkerView[], links: Links, now: number) {
+export function presentWorkers(workers: readonly WorkerView[], links: Links, now: number, canWrite = false) {
   return {
     count: formatCount(workers.length),
     countLabel: plural(workers.length, 'worker', 'workers'),
     hasWorkers: workers.length > 0,
+    canWrite,
     workers: workers.map((w) => ({
       anchor: `worker-${w.name}`,
       name: w.name,
@@ -30,6 +31,12 @@ export function presentWorkers(workers: readonly WorkerView[], links: Links, now
       startedAt: formatTime(w.startedAt),
       heartbeatAgo: formatAgo(w.lastHeartbeat, now),
       heartbeatIso: isoTime(w.lastHeartbeat),
+      canQuiet: canWrite && w.state !== 'quiet' && w.state !== 'stopping',
+      canStop: canWrite && w.state !== 'stopping',
+      quietAction: links.workerCommand(w.name, 'quiet'),
+      stopAction: links.workerCommand(w.name, 'stop'),
+      quietConfirm: `Quiet worker ${w.name}? It takes no new jobs and finishes the running ones.`,
+      stopConfirm: `Stop worker ${w.name}? It finishes its running jobs (within its grace period) and exits; a supervisor restarts it.`,
     })),
   };
 }

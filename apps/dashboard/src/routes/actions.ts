@@ -2,7 +2,7 @@ import { QueueError } from '@jobq/queue-core';
 import type { NextFunction, Request, Response, Router } from 'express';
 import { HttpError } from '../http/http-error';
 import { redirectWithFlash } from '../http/flash';
-import { bulkBody, cleanBody, confirmBody, jobParams, parseInput, queueParams, stateParams } from '../http/params';
+import { bulkBody, cleanBody, confirmBody, jobParams, parseInput, queueParams, stateParams, workerCommandParams } from '../http/params';
 import { sendPage } from '../http/respond';
 import type { RouteContext } from './context';
 
@@ -77,6 +77,22 @@ export function actionRoutes(router: Router, ctx: RouteContext): void {
     await act(res, ctx, back, async () => {
       const n = await ctx.admin.retryAllFailed(queue);
       return `${n.toLocaleString('en-US')} failed job${n === 1 ? '' : 's'} of ${queue} ${n === 1 ? 'is' : 'are'} waiting to run again.`;
+    });
+  });
+
+  // Reaches the worker wherever it runs: the command waits in Redis and the worker reads it within a second.
+  router.post('/workers/:name/:command', async (req: Request, res: Response) => {
+    const { name, command } = parseInput(workerCommandParams, req.params);
+    if (!(await ctx.inspector.workers()).some((w) => w.name === name)) throw new HttpError(404, `There is no live worker named "${name.slice(0, 200)}".`);
+    const back = ctx.links.worker(name);
+    const question =
+      command === 'quiet'
+        ? `Quiet worker ${name}? It takes no new jobs and finishes the running ones.`
+        : `Stop worker ${name}? It finishes its running jobs (within its grace period) and exits; a supervisor restarts it.`;
+    if (!confirmed(req, res, ctx, question, back)) return;
+    await act(res, ctx, back, async () => {
+      if (!(await ctx.admin.commandWorker(name, command))) return `Worker ${name} is no longer registered.`;
+      return command === 'quiet' ? `Worker ${name} was asked to go quiet: no new jobs, running ones finish.` : `Worker ${name} was asked to stop: it finishes its running jobs and exits.`;
     });
   });
 

@@ -11,6 +11,6 @@ export function workerRoutes(router: Router, ctx: RouteContext): void {
     view: 'workers',
     title: () => 'Workers',
     load: async () => ({ workers: await ctx.inspector.workers() }),
-    present: (d) => presentWorkers(d.workers, ctx.links, ctx.now()),
+    present: (d, site) => presentWorkers(d.workers, ctx.links, ctx.now(), site.canWrite),
   });
 }

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { InvalidArgumentError, JobNotFoundError } from '../errors';
 import { queueKeys, type JobState, type QueueKeys } from '../keys';
 import type { StoredJob } from '../records';
+import { sendWorkerCommand, WORKER_COMMANDS, type WorkerCommand } from '../worker-control';
 import { LargeJobReader } from './large-job-reader';
 import { inspectScripts, type RunScript } from './lua';
 import { assertJobState, assertQueueName, assertStoredJobId } from './names';
@@ -113,6 +114,16 @@ export class QueueAdmin {
     const outcome = await this.run('jobqInspectPromoteJob', [k.jobs, k.delayed, k.waiting, eventsKey(k), wakeKey(k)], [k.base, id, name ?? '', this.eventsMaxLen]);
     if (outcome === 0) throw new JobNotFoundError(queue, id);
     if (outcome === -1) throw new InvalidArgumentError(`Job "${id}" on queue "${queue}" is not delayed, so it cannot be run now.`);
+  }
+
+  /**
+   * Sends an operator command (`quiet` or `stop`) to the live worker `name`,
+   * wherever it runs (see `sendWorkerCommand`). Resolves `false` when no such
+   * worker is registered.
+   */
+  commandWorker(name: string, command: WorkerCommand): Promise<boolean> {
+    if (!(WORKER_COMMANDS as readonly string[]).includes(command)) throw new InvalidArgumentError(`command must be one of ${WORKER_COMMANDS.join(', ')}`);
+    return sendWorkerCommand(this.redis, this.prefix, name, command);
   }
 
   /**
