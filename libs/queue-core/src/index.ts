@@ -1,19 +1,28 @@
 export { parseQueueConfig } from './lib/config';
 export type { QueueConfig, QueueConfigInput } from './lib/config';
 export * from './lib/errors';
-export { JOB_STATES, queueKeys, globalKeys, minuteOf } from './lib/keys';
+export { JOB_STATES, queueKeys, globalKeys, hourOf, minuteOf } from './lib/keys';
 export type { FinishedState, GlobalKeys, JobState, QueueKeys } from './lib/keys';
 export { parseRunRecord } from './lib/records';
 export type { JobProgress, RunRecord, StoredJob, WorkerInfo } from './lib/records';
 export { connectRedis, createRedis, redactUrl } from './lib/redis-connection';
 export type { RedisConnectionOptions } from './lib/redis-connection';
 export { WorkerRegistry } from './lib/worker-registry';
-export { readThroughput, THROUGHPUT_RETENTION_SECONDS } from './lib/throughput';
+export {
+  DURATION_BUCKETS_MS,
+  durationBucket,
+  estimateQuantile,
+  HISTORY_RANGES,
+  HISTORY_RETENTION_SECONDS,
+  readThroughput,
+  readThroughputHistory,
+  THROUGHPUT_RETENTION_SECONDS,
+} from './lib/throughput';
 export { sendWorkerCommand, takeWorkerCommands, WORKER_COMMANDS, WORKER_COMMAND_TTL_MS } from './lib/worker-control';
 export type { WorkerCommand } from './lib/worker-control';
 export { JOB_LOG_MAX_LINES, JOB_LOG_MAX_LINE_CHARS } from './lib/job-log';
 export type { JobLogLine } from './lib/job-log';
-export type { ThroughputPoint } from './lib/throughput';
+export type { HistoryRange, NameHistory, ThroughputHistory, ThroughputPoint } from './lib/throughput';
 export { QueueClient } from './lib/queue-client';
 export type { EnqueueItem } from './lib/queue-client';
 export type { EnqueueOptions } from './lib/enqueue-options';

@@ -10,6 +10,12 @@ import {
   sendWorkerCommand,
   queueKeys,
   readThroughput,
+  readThroughputHistory,
+  durationBucket,
+  estimateQuantile,
+  DURATION_BUCKETS_MS,
+  hourOf,
+  minuteOf,
   type BoundHandler,
   type QueueConfig,
 } from '../src';
@@ -397,6 +403,74 @@ describe('Worker', () => {
     await new Promise((r) => setTimeout(r, 700));
     expect(w.isQuiet).toBe(false);
     await expect((await client.enqueue(echo, { n: 2 })).result({ timeoutMs: 5_000 })).resolves.toEqual({ n: 2, by: 'echo' });
+  });
+
+  it('keeps 24 h by minute and 30 days by hour of history, with per-name counts, failures and duration percentiles', async () => {
+    await startWorker([
+      handle(echo, (p) => {
+        if (p.n < 0) throw new UnrecoverableError('negative');
+        return { n: p.n, by: 'echo' };
+      }),
+      slowHandler,
+      flakyHandler,
+    ]);
+    const jobs = [
+      ...(await Promise.all(Array.from({ length: 20 }, (_, n) => client.enqueue(echo, { n })))),
+      ...(await Promise.all(Array.from({ length: 5 }, () => client.enqueue(echo, { n: -1 })))),
+      ...(await Promise.all(Array.from({ length: 10 }, () => client.enqueue(slow, { ms: 30 })))),
+    ];
+    await Promise.all(jobs.map((j) => j.result({ timeoutMs: 10_000 }).catch(() => undefined)));
+    const k = queueKeys(config.prefix, 'test_main');
+
+    const day = await readThroughputHistory(redis, config.prefix, 'test_main', 'day');
+    expect(day.points).toHaveLength(24 * 60);
+    expect(day.points[1].start - day.points[0].start).toBe(60_000);
+    expect(day.points.reduce((s, p) => s + p.processed, 0)).toBe(35);
+    expect(day.points.reduce((s, p) => s + p.failed, 0)).toBe(5);
+    expect(day.names.map((n) => [n.name, n.processed, n.failed])).toEqual([
+      ['test.echo', 25, 5],
+      ['test.slow', 10, 0],
+    ]);
+    const slowRow = day.names[1];
+    expect(slowRow.p50Ms).toBeGreaterThanOrEqual(20);
+    expect(slowRow.p50Ms).toBeLessThanOrEqual(200);
+    expect(slowRow.p99Ms).toBeGreaterThanOrEqual(slowRow.p50Ms!);
+    expect(slowRow.meanMs).toBeGreaterThanOrEqual(30);
+    expect(day.names[0].p50Ms).toBeLessThan(20);
+
+    const month = await readThroughputHistory(redis, config.prefix, 'test_main', 'month');
+    expect(month.points).toHaveLength(30 * 24);
+    expect(month.points[1].start - month.points[0].start).toBe(3_600_000);
+    expect(month.points.reduce((s, p) => s + p.processed, 0)).toBe(35);
+    expect(month.names).toEqual(day.names);
+    // Bounded in Redis: every bucket expires.
+    const hourKey = k.throughputHour(hourOf(Date.now()));
+    const ttl = await redis.ttl(hourKey);
+    expect(ttl).toBeGreaterThan(30 * 86_400);
+    expect(ttl).toBeLessThanOrEqual(31 * 86_400);
+    expect(await redis.ttl(k.throughput(minuteOf(Date.now())))).toBeGreaterThan(24 * 3_600);
+
+    // At most 50 names an hour: the rest are counted as (other).
+    await redis.hset(hourKey, 'names', '50');
+    await (await client.enqueue(flaky, { failTimes: 0 })).result({ timeoutMs: 5_000 });
+    expect(await redis.hget(hourKey, 'c:(other)')).toBe('1');
+    expect(await redis.hexists(hourKey, 'c:test.flaky')).toBe(0);
+  });
+
+  it('estimates quantiles from log-scale duration buckets', () => {
+    expect(durationBucket(0)).toBe(0);
+    expect(durationBucket(1)).toBe(0);
+    expect(durationBucket(30)).toBe(5);
+    expect(durationBucket(10_000_000)).toBe(DURATION_BUCKETS_MS.length);
+    const buckets = new Array<number>(DURATION_BUCKETS_MS.length + 1).fill(0);
+    expect(estimateQuantile(buckets, 0.5)).toBeNull();
+    buckets[5] = 100; // (20, 50]
+    expect(estimateQuantile(buckets, 0.5)).toBe(35);
+    buckets[9] = 100; // (500, 1000]
+    expect(estimateQuantile(buckets, 0.5)).toBe(50);
+    expect(estimateQuantile(buckets, 0.99)).toBe(990);
+    buckets[DURATION_BUCKETS_MS.length] = 1_000;
+    expect(estimateQuantile(buckets, 0.99)).toBe(1_000_000);
   });
 
   it('rejects handlers whose queue the worker does not serve', () => {

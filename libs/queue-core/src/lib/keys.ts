@@ -47,6 +47,11 @@ export interface QueueKeys {
   readonly expiry: string;
   /** Hash per minute (`processed`, `failed`), expires after the throughput retention. */
   throughput(minuteEpoch: number): string;
+  /**
+   * Hash per hour: finished jobs with per-job-name counts, failures and log-scale
+   * duration buckets (see `FINISH_JOB`), expires after the history retention.
+   */
+  throughputHour(hourEpoch: number): string;
   /** Lock so only one worker runs the retention sweep at a time. */
   readonly janitorLock: string;
   /**
@@ -83,6 +88,7 @@ export function queueKeys(prefix: string, queue: string): QueueKeys {
     nameIndex: (state, name) => `${x}idx:${state}:name:${name}`,
     expiry: `${x}expiry`,
     throughput: (minute) => `${x}tput:${minute}`,
+    throughputHour: (hour) => `${x}tput:h:${hour}`,
     janitorLock: `${x}janitor`,
     events: `${x}events`,
     wake: `${x}wake`,
@@ -109,6 +115,11 @@ export function globalKeys(prefix: string): GlobalKeys {
     worker: (name) => `${prefix}:x:worker:${name}`,
     control: (name) => `${prefix}:x:control:${name}`,
   };
+}
+
+/** Hours since the epoch, the bucket of the hourly throughput history. */
+export function hourOf(ms: number): number {
+  return Math.floor(ms / 3_600_000);
 }
 
 /** Minutes since the epoch, the bucket of the throughput counters. */

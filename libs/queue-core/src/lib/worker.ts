@@ -6,11 +6,11 @@ import { ClosedError, STALLED_MESSAGE_TEMPLATE } from './errors';
 import type { BoundHandler } from './handler';
 import { parseStoredJob, runAttempt, slotKey, UNREADABLE, type AttemptOutcome, type TakenJob } from './job-runner';
 import { JobLogWriter } from './job-log';
-import { globalKeys, minuteOf, queueKeys, type QueueKeys } from './keys';
+import { globalKeys, hourOf, minuteOf, queueKeys, type QueueKeys } from './keys';
 import { QueueScripts, type TakeReply } from './lua';
 import type { JobProgress, StoredJob, WorkerInfo } from './records';
 import { connectRedis, createRedis, isUnavailableError, waitUntilReady } from './redis-connection';
-import { THROUGHPUT_RETENTION_SECONDS } from './throughput';
+import { durationBucket, HISTORY_RETENTION_SECONDS, THROUGHPUT_RETENTION_SECONDS } from './throughput';
 import { resolveWorkerOptions, type ResolvedWorkerOptions, type WorkerOptions } from './worker-options';
 import { takeWorkerCommands, WORKER_CONTROL_POLL_MS } from './worker-control';
 import { WorkerRegistry } from './worker-registry';
@@ -541,6 +541,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       k.throughput(minuteOf(now)),
       k.events,
       k.wake,
+      k.throughputHour(hourOf(now)),
     ];
     const args = [
       t.id,
@@ -557,6 +558,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
       progress ? JSON.stringify(progress) : '',
       o.name,
       this.config.eventsMaxLen,
+      HISTORY_RETENTION_SECONDS,
+      durationBucket(o.durationMs),
     ];
     let next: TakenJob[] = [];
     for (let tries = 0; ; tries += 1) {

@@ -9,13 +9,19 @@ import { TAKE_FUNCTION } from './fetch-jobs';
  *
  * KEYS: 1 jobs, 2 active, 3 stalling, 4 waiting, 5 delayed, 6 finished set
  *       (succeeded|failed), 7 state index, 8 name index, 9 expiry, 10 run record,
- *       11 throughput bucket, 12 events, 13 wake
+ *       11 throughput bucket, 12 events, 13 wake, 14 hourly history bucket
  * ARGV: 1 id, 2 outcome (succeeded|failed|retry), 3 job JSON, 4 now ms,
  *       5 duration ms, 6 result JSON or error message, 7 error code, 8 stack,
  *       9 expire-at ms, 10 retry-at ms (0 = at once), 11 throughput TTL s,
- *       12 progress JSON ('' = none), 13 job name, 14 events max length
+ *       12 progress JSON ('' = none), 13 job name, 14 events max length,
+ *       15 hourly bucket TTL s, 16 duration bucket index (see `durationBucket`)
  * then, in the same round trip, takes the next jobs for the slot it frees
- * (`take(13, 14)`: KEYS from 14 and ARGV from 15 as in FETCH_JOBS; max 0 takes none).
+ * (`take(14, 16)`: KEYS from 15 and ARGV from 17 as in FETCH_JOBS; max 0 takes none).
+ *
+ * The hourly bucket (a hash, see `QueueKeys.throughputHour`) counts `p` processed,
+ * `f` failed and, per job name (at most 50 names an hour, the rest as `(other)`),
+ * `c:<name>` count, `x:<name>` failed, `s:<name>` summed duration ms and
+ * `d<i>:<name>` the count in log-scale duration bucket i.
  * Returns { code, taken jobs, earliest delayed }: code 1 when recorded, 0 when the
  * job is already running elsewhere (it was recovered as stalled and taken by
  * another worker), -1 when it was removed.
@@ -73,10 +79,22 @@ if redis.call('hincrby', KEYS[11], 'processed', 1) == 1 then
   redis.call('expire', KEYS[11], tonumber(ARGV[11]))
 end
 if outcome == 'failed' then redis.call('hincrby', KEYS[11], 'failed', 1) end
+local hour = KEYS[14]
+local hname = string.sub(name, 1, 200)
+if hname == '' then hname = '(unnamed)' end
+if redis.call('hexists', hour, 'c:' .. hname) == 0 and tonumber(redis.call('hget', hour, 'names') or '0') >= 50 then hname = '(other)' end
+if redis.call('hincrby', hour, 'p', 1) == 1 then redis.call('expire', hour, tonumber(ARGV[15])) end
+if redis.call('hincrby', hour, 'c:' .. hname, 1) == 1 then redis.call('hincrby', hour, 'names', 1) end
+redis.call('hincrby', hour, 'd' .. ARGV[16] .. ':' .. hname, 1)
+redis.call('hincrby', hour, 's:' .. hname, math.floor(tonumber(ARGV[5]) or 0))
+if outcome == 'failed' then
+  redis.call('hincrby', hour, 'f', 1)
+  redis.call('hincrby', hour, 'x:' .. hname, 1)
+end
 return 1
 end
 
 local code = finish()
-local jobs, earliest = take(13, 14)
+local jobs, earliest = take(14, 16)
 return {code, jobs, earliest}
 `;
