@@ -22,6 +22,7 @@ import { LiveHub, type LiveHubOptions } from './live/live-hub';
 import { healthRoutes } from './routes/health';
 import { jobRoutes } from './routes/job';
 import { overviewRoutes } from './routes/overview';
+import { historyRoutes } from './routes/history';
 import { queueRoutes } from './routes/queue';
 import { searchRoutes } from './routes/search';
 import { workerRoutes } from './routes/workers';
@@ -129,6 +130,7 @@ export function createApp(deps: DashboardDeps): Express {
   });
   eventRoutes(site, live);
   overviewRoutes(site, ctx);
+  historyRoutes(site, ctx);
   queueRoutes(site, ctx);
   jobRoutes(site, ctx);
   workerRoutes(site, ctx);

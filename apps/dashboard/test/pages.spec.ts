@@ -1,4 +1,4 @@
-import { queueKeys, WorkerRegistry } from '@jobq/queue-core';
+import { hourOf, minuteOf, queueKeys, WorkerRegistry } from '@jobq/queue-core';
 import type { Redis } from 'ioredis';
 import { deletePrefix } from '@jobq/testing';
 import { fixtureRedis, manyJobs, testPrefix, writeJobs, type FixtureJob } from './fixtures';
@@ -213,6 +213,49 @@ describe('job page', () => {
     expect((await http.get(`${dash.url}/api/queues/high_priority/jobs/999999`)).status).toBe(404);
     expect((await http.get(`${dash.url}/queues/high_priority/jobs/${encodeURIComponent('"><img>')}`)).status).toBe(404);
     expect((await http.get(`${dash.url}/queues/high_priority/jobs/${'9'.repeat(1_001)}`)).status).toBe(400);
+  });
+});
+
+describe('history page', () => {
+  beforeAll(async () => {
+    // What the finish script writes (queue-core's worker.spec checks that against a real worker).
+    const k = queueKeys(prefix, 'high_priority');
+    const now = Date.now();
+    const hour = hourOf(now);
+    await redis.hset(k.throughput(minuteOf(now) - 90), 'processed', '7', 'failed', '2');
+    await redis.hset(k.throughputHour(hour), 'p', '12', 'f', '2', 'names', '2', 'c:email.send', '10', 'x:email.send', '2', 's:email.send', '400', 'd5:email.send', '10');
+    await redis.hset(k.throughputHour(hour), 'c:<b>evil</b>', '2', 's:<b>evil</b>', '4000', 'd10:<b>evil</b>', '2');
+    await redis.hset(k.throughputHour(hour - 24 * 10), 'p', '5', 'c:email.send', '5', 'd9:email.send', '5', 's:email.send', '4000');
+    for (const key of [k.throughput(minuteOf(now) - 90), k.throughputHour(hour), k.throughputHour(hour - 240)]) await redis.expire(key, 3_600);
+  });
+
+  it('shows 24 hours by minute with a per-name table (count, failed, p50/p95/p99), escaped', async () => {
+    const res = await http.get(`${dash.url}/queues/high_priority/history`);
+    expect(res.status).toBe(200);
+    expect(res.body).toContain('24 hours by minute');
+    expect(res.body).toContain('7 processed');
+    expect((res.body.match(/<rect class="bar-ok"/g) ?? []).length).toBe(24 * 60);
+    expect(res.body).toContain('&lt;b&gt;evil&lt;/b&gt;');
+    expect(res.body).not.toContain('<b>evil</b>');
+    // email.send: 10 in the (20, 50] ms bucket: p50 35 ms.
+    expect(res.body).toMatch(/email\.send<\/span><\/td><td class="num">10<\/td><td class="num">2 <span class="muted">\(20\.0%\)<\/span><\/td><td class="num">40 ms<\/td><td class="num">35 ms<\/td><td class="num">49 ms<\/td><td class="num">50 ms<\/td>/);
+    expect((await http.get(`${dash.url}/queues/high_priority`)).body).toContain('href="/queues/high_priority/history"');
+  });
+
+  it('shows 30 days by hour, and has a JSON twin', async () => {
+    const res = await http.get(`${dash.url}/queues/high_priority/history?range=month`);
+    expect(res.status).toBe(200);
+    expect((res.body.match(/<rect class="bar-ok"/g) ?? []).length).toBe(30 * 24);
+    expect(res.body).toContain('17 processed');
+    const { data } = await json('/api/queues/high_priority/history?range=month');
+    expect(data).toMatchObject({ queue: 'high_priority', range: 'month', resolution: 'hour' });
+    expect(data.points).toHaveLength(720);
+    expect(data.names[0]).toMatchObject({ name: 'email.send', processed: 15, failed: 2 });
+  });
+
+  it('answers 400 for a bad range and 404 for an unknown queue', async () => {
+    expect((await http.get(`${dash.url}/queues/high_priority/history?range=year`)).status).toBe(400);
+    expect((await http.get(`${dash.url}/queues/nope/history`)).status).toBe(404);
   });
 });
 

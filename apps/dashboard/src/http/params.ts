@@ -24,6 +24,9 @@ export const workerCommandParams = z.object({
   command: z.enum(['quiet', 'stop'], { message: 'must be quiet or stop' }),
 });
 
+/** `?range=day|month` of a history page (default day). */
+export const historyQuery = z.object({ range: z.enum(['day', 'month'], { message: 'must be day or month' }).default('day') }).loose();
+
 export const contractParams = z.object({ name: z.string().regex(NAME_PATTERN, 'is not a valid job name') });
 
 const pageNumber = z

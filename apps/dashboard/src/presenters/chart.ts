@@ -17,6 +17,16 @@ export interface ChartView {
   readonly totalProcessed: string;
   readonly totalFailed: string;
   readonly empty: boolean;
+  /** `in the last hour`, `in the last 24 hours`, ... */
+  readonly periodLabel: string;
+  /** `per minute` or `per hour`. */
+  readonly stepLabel: string;
+}
+
+/** How a chart's points are spaced and labelled (default: minutes over the last hour). */
+export interface ChartScale {
+  readonly step: 'minute' | 'hour';
+  readonly periodLabel: string;
 }
 
 const W = 1100;
@@ -27,7 +37,7 @@ const TOP = 10;
 const BOTTOM = 24;
 
 /** Lays out the chart of `points` (oldest first); all geometry is computed here, not in the template. */
-export function presentChart(points: readonly ThroughputPoint[]): ChartView {
+export function presentChart(points: readonly ThroughputPoint[], scale: ChartScale = { step: 'minute', periodLabel: 'in the last hour' }): ChartView {
   const max = niceMax(Math.max(0, ...points.map((p) => p.processed)));
   const plotH = H - TOP - BOTTOM;
   const slot = (W - LEFT - RIGHT) / Math.max(1, points.length);
@@ -38,7 +48,8 @@ export function presentChart(points: readonly ThroughputPoint[]): ChartView {
     const okH = y(ok);
     const failH = y(Math.min(p.failed, p.processed));
     const x = LEFT + i * slot + 1;
-    const time = new Date(p.minuteStart).toISOString().slice(11, 16);
+    const iso = new Date(p.minuteStart).toISOString();
+    const time = scale.step === 'hour' || points.length > 60 ? `${iso.slice(0, 10)} ${iso.slice(11, 16)}` : iso.slice(11, 16);
     return {
       x: round(x),
       width: round(barW),
@@ -62,14 +73,22 @@ export function presentChart(points: readonly ThroughputPoint[]): ChartView {
     midLabel: formatCount(max / 2),
     bars,
     xLabels: [
-      { x: LEFT, text: `-${n} min`, anchor: 'start' },
-      { x: round(LEFT + (W - LEFT - RIGHT) / 2), text: `-${Math.round(n / 2)} min`, anchor: 'middle' },
+      { x: LEFT, text: ago(n, scale.step), anchor: 'start' },
+      { x: round(LEFT + (W - LEFT - RIGHT) / 2), text: ago(Math.round(n / 2), scale.step), anchor: 'middle' },
       { x: W - RIGHT, text: 'now', anchor: 'end' },
     ],
     totalProcessed: formatCount(points.reduce((s, p) => s + p.processed, 0)),
     totalFailed: formatCount(points.reduce((s, p) => s + p.failed, 0)),
     empty: points.every((p) => p.processed === 0),
+    periodLabel: scale.periodLabel,
+    stepLabel: scale.step === 'hour' ? 'per hour' : 'per minute',
   };
+}
+
+/** `-60 min`, `-12 h`, `-30 d`. */
+function ago(n: number, step: 'minute' | 'hour'): string {
+  if (step === 'minute') return n >= 120 && n % 60 === 0 ? `-${n / 60} h` : `-${n} min`;
+  return n >= 48 && n % 24 === 0 ? `-${n / 24} d` : `-${n} h`;
 }
 
 function niceMax(v: number): number {

@@ -65,6 +65,15 @@ export class Links {
     return `${this.base}/queues/${encodeURIComponent(queue)}/states/${state}/empty`;
   }
 
+  /** A queue's throughput history page. */
+  history(queue: string, range: 'day' | 'month'): string {
+    return `${this.base}/queues/${encodeURIComponent(queue)}/history${range === 'day' ? '' : '?range=month'}`;
+  }
+
+  historyApi(queue: string, range: 'day' | 'month'): string {
+    return `${this.base}/api/queues/${encodeURIComponent(queue)}/history?range=${range}`;
+  }
+
   enqueueList(): string {
     return `${this.base}/enqueue`;
   }

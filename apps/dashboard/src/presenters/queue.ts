@@ -29,6 +29,7 @@ export function presentQueue(input: QueuePageInput, links: Links, canWrite: bool
   const pageHref = (page: number) => links.queue(q, list.state, { name: filter, size: size === 20 ? undefined : size, page: page === 1 ? undefined : page });
   return {
     queue: q,
+    historyHref: links.history(q, 'day'),
     state: list.state,
     tabs: JOB_STATES.map((s) => ({ state: s, count: formatCount(counts[s]), href: links.queue(q, s, { name: filter }), current: s === list.state })),
     filter: {

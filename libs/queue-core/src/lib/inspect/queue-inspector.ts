@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { queueKeys, globalKeys, type JobState, type QueueKeys } from '../keys';
-import { readThroughput, type ThroughputPoint } from '../throughput';
+import { readThroughput, readThroughputHistory, type HistoryRange, type ThroughputHistory, type ThroughputPoint } from '../throughput';
 import { JOB_LOG_MAX_LINES } from '../job-log';
 import { buildJobDetail } from './job-detail';
 import { readWorkers, type WorkerView } from './worker-records';
@@ -121,6 +121,15 @@ export class QueueInspector {
       processed: perQueue.reduce((sum, points) => sum + (points[i]?.processed ?? 0), 0),
       failed: perQueue.reduce((sum, points) => sum + (points[i]?.failed ?? 0), 0),
     }));
+  }
+
+  /**
+   * A queue's throughput history: 24 h by minute (`day`) or 30 days by hour
+   * (`month`), with per-job-name counts, failures and duration percentiles.
+   */
+  history(queue: string, range: HistoryRange, now = Date.now()): Promise<ThroughputHistory> {
+    assertQueueName(queue);
+    return readThroughputHistory(this.redis, this.prefix, queue, range, now);
   }
 
   /** Live workers, by name, each record checked (a malformed one says so on its own row). */
