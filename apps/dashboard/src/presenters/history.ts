@@ -24,7 +24,7 @@ export function presentHistory(h: ThroughputHistory, links: Links) {
       name: n.name,
       processed: formatCount(n.processed),
       failed: formatCount(n.failed),
-      failedRate: n.processed > 0 ? `${((100 * n.failed) / n.processed).toFixed(n.failed === 0 ? 0 : 1)}%` : '',
+      failedRate: n.processed > 0 && n.failed > 0 ? `${((100 * n.failed) / n.processed).toFixed(1)}%` : '',
       mean: formatDuration(n.meanMs),
       p50: formatDuration(n.p50Ms),
       p95: formatDuration(n.p95Ms),
