@@ -6,7 +6,8 @@ import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
  * Prometheus metrics, read from Redis at scrape time: jobs per queue and state,
  * workers online, per-queue processed/failed over the last hour, and each live
  * worker's processed/failed totals (counters that restart with the worker),
- * per-queue latency (age of the oldest waiting job). Worker records are checked
+ * per-queue latency (age of the oldest waiting job), and per job name its
+ * processed/failed counts and duration percentiles over the last 24 hours. Worker records are checked
  * by the inspection layer, so a malformed one never fails a scrape.
  */
 export function createMetrics(inspector: QueueInspector, live?: LiveHub): Registry {
@@ -16,13 +17,14 @@ export function createMetrics(inspector: QueueInspector, live?: LiveHub): Regist
   let snapshot: Promise<Awaited<ReturnType<typeof read>>> | null = null;
   const read = async () => {
     const queues = await inspector.queues();
-    const [counts, workers, perQueue, latency] = await Promise.all([
+    const [counts, workers, perQueue, latency, perName] = await Promise.all([
       inspector.counts(queues),
       inspector.workers(),
       Promise.all(queues.map(async (q) => ({ queue: q, points: await inspector.throughput([q], 60) }))),
       inspector.latency(queues),
+      Promise.all(queues.map(async (q) => ({ queue: q, names: await inspector.nameHistory(q, 24) }))),
     ]);
-    return { counts, workers, perQueue, latency };
+    return { counts, workers, perQueue, latency, perName };
   };
   const current = () => {
     snapshot ??= read().finally(() => setImmediate(() => (snapshot = null)));
@@ -110,5 +112,35 @@ export function createMetrics(inspector: QueueInspector, live?: LiveHub): Regist
       },
     });
   }
+  // Per job name over the last 24 hours (from the hourly history; at most 200 names a queue).
+  for (const [field, help] of [
+    ['processed', 'Jobs of each name that finished (succeeded or failed for good) in the last 24 hours'],
+    ['failed', 'Jobs of each name that failed for good in the last 24 hours'],
+  ] as const) {
+    new Gauge({
+      name: `jobq_job_${field}_last_day`,
+      help,
+      labelNames: ['queue', 'name'],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const { queue, names } of (await current()).perName) for (const n of names) this.set({ queue, name: n.name }, n[field]);
+      },
+    });
+  }
+  new Gauge({
+    name: 'jobq_job_duration_seconds_last_day',
+    help: 'Job duration percentiles per name over the last 24 hours, estimated from log-scale buckets',
+    labelNames: ['queue', 'name', 'quantile'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const { queue, names } of (await current()).perName) {
+        for (const n of names) {
+          for (const [quantile, ms] of [['0.5', n.p50Ms], ['0.95', n.p95Ms], ['0.99', n.p99Ms]] as const) if (ms !== null) this.set({ queue, name: n.name, quantile }, ms / 1000);
+        }
+      }
+    },
+  });
   return registry;
 }

@@ -253,6 +253,14 @@ describe('history page', () => {
     expect(data.names[0]).toMatchObject({ name: 'email.send', processed: 15, failed: 2 });
   });
 
+  it('exposes per-name counts and duration percentiles of the last 24 hours on /metrics', async () => {
+    const body = (await http.get(`${dash.origin}/metrics`)).body;
+    expect(body).toContain('jobq_job_processed_last_day{queue="high_priority",name="email.send"} 10');
+    expect(body).toContain('jobq_job_failed_last_day{queue="high_priority",name="email.send"} 2');
+    expect(body).toContain('jobq_job_duration_seconds_last_day{queue="high_priority",name="email.send",quantile="0.5"} 0.035');
+    expect(body).toContain('jobq_job_processed_last_day{queue="high_priority",name="<b>evil</b>"} 2');
+  });
+
   it('answers 400 for a bad range and 404 for an unknown queue', async () => {
     expect((await http.get(`${dash.url}/queues/high_priority/history?range=year`)).status).toBe(400);
     expect((await http.get(`${dash.url}/queues/nope/history`)).status).toBe(404);

@@ -16,6 +16,7 @@ export {
   HISTORY_RETENTION_SECONDS,
   readThroughput,
   readThroughputHistory,
+  readNameHistory,
   THROUGHPUT_RETENTION_SECONDS,
 } from './lib/throughput';
 export { sendWorkerCommand, takeWorkerCommands, WORKER_COMMANDS, WORKER_COMMAND_TTL_MS } from './lib/worker-control';

@@ -123,14 +123,31 @@ const MOST_HISTORY_NAMES = 200;
  */
 export async function readThroughputHistory(redis: Redis, prefix: string, queue: string, range: HistoryRange, now = Date.now()): Promise<ThroughputHistory> {
   const spec = HISTORY_RANGES[range];
-  const keys = queueKeys(prefix, queue);
-  let points: { start: number; processed: number; failed: number }[];
-  if (spec.resolution === 'minute') {
-    points = (await readThroughput(redis, prefix, queue, spec.points, now)).map((p) => ({ start: p.minuteStart, processed: p.processed, failed: p.failed }));
-  } else {
-    points = [];
-  }
-  const hours = spec.resolution === 'minute' ? 24 : spec.points;
+  const [minutes, hourly] = await Promise.all([
+    spec.resolution === 'minute' ? readThroughput(redis, prefix, queue, spec.points, now) : Promise.resolve([]),
+    readHourly(redis, queueKeys(prefix, queue), spec.resolution === 'minute' ? 24 : spec.points, now),
+  ]);
+  const points = spec.resolution === 'minute' ? minutes.map((p) => ({ start: p.minuteStart, processed: p.processed, failed: p.failed })) : hourly.points;
+  const names = hourly.names;
+  return { queue, range, resolution: spec.resolution, points, names };
+}
+
+/**
+ * Per-job-name counts, failures and duration percentiles over the last `hours`
+ * hours (the current one included), most processed first (at most 200 names).
+ */
+export async function readNameHistory(redis: Redis, prefix: string, queue: string, hours = 24, now = Date.now()): Promise<NameHistory[]> {
+  return (await readHourly(redis, queueKeys(prefix, queue), hours, now)).names;
+}
+
+/** Reads `hours` hourly buckets (oldest first): their totals and the per-name figures summed over them. */
+async function readHourly(
+  redis: Redis,
+  keys: ReturnType<typeof queueKeys>,
+  hours: number,
+  now: number,
+): Promise<{ points: { start: number; processed: number; failed: number }[]; names: NameHistory[] }> {
+  const points: { start: number; processed: number; failed: number }[] = [];
   const last = hourOf(now);
   const perName = new Map<string, { processed: number; failed: number; sum: number; buckets: number[] }>();
   const CHUNK = 48;
@@ -142,7 +159,7 @@ export async function readThroughputHistory(redis: Redis, prefix: string, queue:
     slice.forEach((h, i) => {
       const [err, value] = replies[i] ?? [null, {}];
       const hash = err ? {} : ((value ?? {}) as Record<string, string>);
-      if (spec.resolution === 'hour') points.push({ start: h * 3_600_000, processed: count(hash['p']), failed: count(hash['f']) });
+      points.push({ start: h * 3_600_000, processed: count(hash['p']), failed: count(hash['f']) });
       for (const [field, raw] of Object.entries(hash)) {
         const m = /^(c|x|s|d(\d{1,2})):(.*)$/s.exec(field);
         if (!m) continue;
@@ -163,7 +180,7 @@ export async function readThroughputHistory(redis: Redis, prefix: string, queue:
       }
     });
   }
-  const names = [...perName]
+  const names: NameHistory[] = [...perName]
     .map(([name, e]) => ({
       name,
       processed: e.processed,
@@ -175,7 +192,7 @@ export async function readThroughputHistory(redis: Redis, prefix: string, queue:
     }))
     .sort((a, b) => b.processed - a.processed || a.name.localeCompare(b.name))
     .slice(0, MOST_HISTORY_NAMES);
-  return { queue, range, resolution: spec.resolution, points, names };
+  return { points, names };
 }
 
 /** A stored counter, 0 when missing or malformed. */

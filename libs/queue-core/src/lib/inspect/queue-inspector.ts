@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { queueKeys, globalKeys, type JobState, type QueueKeys } from '../keys';
-import { readThroughput, readThroughputHistory, type HistoryRange, type ThroughputHistory, type ThroughputPoint } from '../throughput';
+import { readNameHistory, readThroughput, readThroughputHistory, type HistoryRange, type NameHistory, type ThroughputHistory, type ThroughputPoint } from '../throughput';
 import { JOB_LOG_MAX_LINES } from '../job-log';
 import { buildJobDetail } from './job-detail';
 import { readWorkers, type WorkerView } from './worker-records';
@@ -130,6 +130,12 @@ export class QueueInspector {
   history(queue: string, range: HistoryRange, now = Date.now()): Promise<ThroughputHistory> {
     assertQueueName(queue);
     return readThroughputHistory(this.redis, this.prefix, queue, range, now);
+  }
+
+  /** Per-job-name counts, failures and duration percentiles of a queue over the last `hours` hours. */
+  nameHistory(queue: string, hours = 24, now = Date.now()): Promise<NameHistory[]> {
+    assertQueueName(queue);
+    return readNameHistory(this.redis, this.prefix, queue, hours, now);
   }
 
   /** Live workers, by name, each record checked (a malformed one says so on its own row). */
