@@ -121,7 +121,7 @@ describe('info and workers', () => {
     const info = JSON.parse(r.stdout);
     expect(Object.keys(info).sort()).toEqual(['at', 'queues', 'workers']);
     expect(info.queues.find((q: { queue: string }) => q.queue === QUEUE)).toEqual({ queue: QUEUE, waiting: 0, active: 0, delayed: 0, succeeded: 3, failed: 2, workers: 1 });
-    expect(info.workers).toEqual({ online: 1, busy: 0, idle: 1, stopping: 0 });
+    expect(info.workers).toEqual({ online: 1, busy: 0, idle: 1, quiet: 0, stopping: 0 });
   });
 
   it('takes --prefix and --redis-url over JOBQ_PREFIX and REDIS_URL', async () => {

@@ -12,7 +12,7 @@ export interface InfoJson {
   /** When the counts were read, ms since the epoch. */
   readonly at: number;
   readonly queues: readonly (QueueCountsJson & { readonly workers: number })[];
-  readonly workers: { readonly online: number; readonly busy: number; readonly idle: number; readonly stopping: number };
+  readonly workers: { readonly online: number; readonly busy: number; readonly idle: number; readonly quiet: number; readonly stopping: number };
 }
 
 type QueueCountsJson = Pick<QueueCounts, 'queue' | 'waiting' | 'active' | 'delayed' | 'succeeded' | 'failed'>;
@@ -63,7 +63,7 @@ export function toInfoJson(counts: readonly QueueCounts[], workers: readonly Wor
       failed: c.failed,
       workers: workers.filter((w) => w.queues.includes(c.queue)).length,
     })),
-    workers: { online: workers.length, busy: by('busy'), idle: by('idle'), stopping: by('stopping') },
+    workers: { online: workers.length, busy: by('busy'), idle: by('idle'), quiet: by('quiet'), stopping: by('stopping') },
   };
 }
 
@@ -87,7 +87,7 @@ export function renderInfo(out: Output, info: InfoJson): string {
     ? out.table(['QUEUE', 'WAITING', 'ACTIVE', 'DELAYED', 'SUCCEEDED', 'FAILED', 'WORKERS', 'BACKLOG'], rows, ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'left'])
     : c.dim('No queues yet.');
   const w = info.workers;
-  const stopping = w.stopping ? `, ${w.stopping} stopping` : '';
+  const stopping = `${w.quiet ? `, ${w.quiet} quiet` : ''}${w.stopping ? `, ${w.stopping} stopping` : ''}`;
   const summary = `${info.queues.length} queue${info.queues.length === 1 ? '' : 's'}, ${c.bold(String(w.online))} worker${w.online === 1 ? '' : 's'} online (${w.busy} busy, ${w.idle} idle${stopping})`;
   return `${table}\n\n${summary}`;
 }

@@ -11,7 +11,7 @@ export interface WorkerJson {
   /** Queues in priority order. */
   readonly queues: readonly string[];
   readonly concurrency: number;
-  /** `idle`, `busy` or `stopping`. */
+  /** `idle`, `busy`, `quiet` (takes no new jobs) or `stopping`. */
   readonly state: WorkerInfo['state'];
   /** Jobs running now. */
   readonly running: readonly { readonly queue: string; readonly id: string; readonly name: string; readonly startedAt: number }[];
@@ -64,7 +64,7 @@ Examples:
       if (out.config.json) return out.json({ workers });
       if (workers.length === 0) return out.line(out.c.dim('No workers online.'));
       const { c } = out;
-      const stateColor = { busy: c.yellow, idle: c.green, stopping: c.magenta } as const;
+      const stateColor = { busy: c.yellow, idle: c.green, quiet: c.cyan, stopping: c.magenta } as const;
       const rows = workers.map((w) => {
         const [first, ...more] = w.running;
         const current = first ? `${first.queue}/${first.id} ${first.name} (${duration(now - first.startedAt)})${more.length ? ` +${more.length} more` : ''}` : '-';
