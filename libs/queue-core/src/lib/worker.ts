@@ -140,6 +140,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
   /** Set by `quiet()`: no new jobs are taken, running ones finish. */
   private quieted = false;
   private controlBusy = false;
+  /** Jobs the dispatch loop took while close() began, and gave straight back. */
+  private handedBack = 0;
 
   constructor(
     private readonly config: QueueConfig,
@@ -298,8 +300,10 @@ export class Worker extends EventEmitter<WorkerEvents> {
     await Promise.race([this.loop, grace]);
     if (this.running.size > 0) await Promise.race([Promise.allSettled([...this.running.values()].map((r) => r.done)), grace]);
     this.cutGrace?.();
+    // A fetch in flight when close() began hands its jobs back itself: let it.
+    await bounded(this.loop ?? Promise.resolve(), FINAL_REDIS_MS, undefined);
     const left = [...this.running.values()];
-    const requeued = await bounded(this.giveBack(left), FINAL_REDIS_MS, 0);
+    const requeued = (await bounded(this.giveBack(left), FINAL_REDIS_MS, 0)) + this.handedBack;
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     await bounded(
@@ -334,7 +338,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       }
       let reply: TakeReply;
       try {
-        reply = await this.live.scripts.fetchJobs(this.takeKeys, this.takeArgs(free));
+        reply = await this.live.scripts.fetchJobs(this.takeKeys, this.takeArgs(free, true));
         failures = 0;
       } catch (err) {
         this.report(err as Error);
@@ -345,7 +349,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       const taken = this.parseTaken(reply[0]);
       if (this.state !== 'running') {
         // close() began while the fetch was in flight: hand these straight back.
-        await this.giveBack(taken.map((t) => this.track(t, t.stored?.data.name ?? UNREADABLE)));
+        this.handedBack += await this.giveBack(taken.map((t) => this.track(t, t.stored?.data.name ?? UNREADABLE)));
         break;
       }
       for (const t of taken) this.start1(t);
@@ -447,8 +451,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
   }
 
   /** ARGV of the Lua `take` function. */
-  private takeArgs(max: number): (string | number)[] {
-    return [max, Date.now(), this.options.name, this.keys.length, this.config.eventsMaxLen, ...this.keys.map((k) => k.base)];
+  private takeArgs(max: number, chain: boolean): (string | number)[] {
+    return [max, Date.now(), this.options.name, this.keys.length, this.config.eventsMaxLen, chain ? 1 : 0, ...this.keys.map((k) => k.base)];
   }
 
   /** Reads the flat reply of the Lua `take` function. */
@@ -567,7 +571,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       if (entry.abandoned) return;
       try {
         // Take the next job for this slot in the same round trip.
-        const [, jobs, earliest] = await this.live.scripts.finishJob([...keys, ...this.takeKeys], [...args, ...this.takeArgs(this.state === 'running' && !this.quieted ? 1 : 0)]);
+        const [, jobs, earliest] = await this.live.scripts.finishJob([...keys, ...this.takeKeys], [...args, ...this.takeArgs(this.state === 'running' && !this.quieted ? 1 : 0, false)]);
         next = this.parseTaken(jobs);
         if (next.length === 0 && this.state === 'running' && !this.quieted) this.noteEarliest(Number(earliest));
         break;
