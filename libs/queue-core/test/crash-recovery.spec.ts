@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { defineJob, z } from '@jobq/job-defs';
 import { deletePrefix, waitFor } from '@jobq/testing';
 import { Redis } from 'ioredis';
-import { QueueClient, Worker, WorkerRegistry, handle, queueKeys, type QueueConfig } from '../src';
+import { QueueClient, Worker, WorkerRegistry, handle, queueKeys, readNameHistory, type QueueConfig } from '../src';
 import { rawRedis, REDIS_URL, testConfig } from './helpers';
 
 // Same contract as fixtures/child-worker.cjs.
@@ -98,6 +98,9 @@ describe('crash recovery (worker processes killed with SIGKILL)', () => {
     expect(await redis.llen(k.active)).toBe(0);
     expect(await redis.lrange(k.waiting, 0, -1)).not.toContain(job.id);
     expect(await redis.hget(k.run(job.id), 'stalls')).toBe('2');
+    // Counted as failed in the history too (without a duration).
+    const names = await readNameHistory(redis, config.prefix, 'test_crash', 1);
+    expect(names.find((n) => n.name === crash.name)).toMatchObject({ processed: 1, failed: 1, meanMs: null, p50Ms: null });
   }, 60_000);
 
   it('with several workers, a killed worker\'s job is back in waiting within two stall intervals', async () => {

@@ -185,7 +185,8 @@ async function readHourly(
       name,
       processed: e.processed,
       failed: e.failed,
-      meanMs: e.processed > 0 ? e.sum / e.processed : null,
+      // Jobs failed by the stall limit are counted without a duration.
+      meanMs: timed(e.buckets) > 0 ? e.sum / timed(e.buckets) : null,
       p50Ms: estimateQuantile(e.buckets, 0.5),
       p95Ms: estimateQuantile(e.buckets, 0.95),
       p99Ms: estimateQuantile(e.buckets, 0.99),
@@ -193,6 +194,11 @@ async function readHourly(
     .sort((a, b) => b.processed - a.processed || a.name.localeCompare(b.name))
     .slice(0, MOST_HISTORY_NAMES);
   return { points, names };
+}
+
+/** How many jobs the duration buckets hold. */
+function timed(buckets: readonly number[]): number {
+  return buckets.reduce((a, b) => a + b, 0);
 }
 
 /** A stored counter, 0 when missing or malformed. */

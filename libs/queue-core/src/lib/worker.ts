@@ -675,8 +675,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
         if (!(await this.live.redis.set(k.stallBlock, this.name, 'PX', lockMs, 'NX'))) continue;
         const now = Date.now();
         const [recovered, failed] = await this.live.scripts.checkStalled(
-          [k.stallBlock, k.stalling, k.waiting, k.active, k.jobs, k.failed, k.index('failed'), k.expiry, k.throughput(minuteOf(now)), k.events, k.wake],
-          [0, this.options.maxStalls, now, k.base, THROUGHPUT_RETENTION_SECONDS, STALLED_MESSAGE_TEMPLATE, this.config.eventsMaxLen],
+          [k.stallBlock, k.stalling, k.waiting, k.active, k.jobs, k.failed, k.index('failed'), k.expiry, k.throughput(minuteOf(now)), k.events, k.wake, k.throughputHour(hourOf(now))],
+          [0, this.options.maxStalls, now, k.base, THROUGHPUT_RETENTION_SECONDS, STALLED_MESSAGE_TEMPLATE, this.config.eventsMaxLen, HISTORY_RETENTION_SECONDS],
         );
         if (failed.length > 0) await this.markStalledFailed(k, failed);
         if (recovered.length > 0 || failed.length > 0) {

@@ -1,4 +1,5 @@
 import { EVENT_FUNCTIONS } from './events';
+import { HOURLY_FUNCTION } from './hourly';
 
 /**
  * bee-queue's stall check plus a stall limit. At most once per lock period (a
@@ -14,12 +15,13 @@ import { EVENT_FUNCTIONS } from './events';
  * `failed` event per job failed by the limit.
  *
  * KEYS: 1 stallBlock, 2 stalling, 3 waiting, 4 active, 5 jobs, 6 failed set,
- *       7 failed index, 8 expiry, 9 throughput bucket, 10 events, 11 wake
+ *       7 failed index, 8 expiry, 9 throughput bucket, 10 events, 11 wake,
+ *       12 hourly history bucket (jobs failed by the limit count there too, without a duration)
  * ARGV: 1 lock period ms ('0': the caller already holds the lock), 2 max stalls, 3 now ms, 4 key base, 5 throughput TTL s,
- *       6 error message template ('%d' = stalls), 7 events max length
+ *       6 error message template ('%d' = stalls), 7 events max length, 8 hourly bucket TTL s
  * Returns { recovered ids, failed ids }.
  */
-export const CHECK_STALLED = `${EVENT_FUNCTIONS}
+export const CHECK_STALLED = `${EVENT_FUNCTIONS}${HOURLY_FUNCTION}
 if ARGV[1] ~= '0' and not redis.call('set', KEYS[1], '1', 'PX', tonumber(ARGV[1]), 'NX') then
   return {{}, {}}
 end
@@ -56,6 +58,7 @@ for _, id in ipairs(redis.call('smembers', KEYS[2])) do
       redis.call('hincrby', KEYS[9], 'processed', 1)
       redis.call('hincrby', KEYS[9], 'failed', 1)
       redis.call('expire', KEYS[9], tonumber(ARGV[5]))
+      countHour(KEYS[12], ARGV[8], type(name) == 'string' and name or '', true, nil, 0)
     else
       recovered[#recovered + 1] = id
       redis.call('hincrby', run, 'attempts', -1)

@@ -1,4 +1,5 @@
 import { TAKE_FUNCTION } from './fetch-jobs';
+import { HOURLY_FUNCTION } from './hourly';
 
 /**
  * Records the end of one attempt atomically, mirroring bee-queue's own
@@ -18,15 +19,12 @@ import { TAKE_FUNCTION } from './fetch-jobs';
  * then, in the same round trip, takes the next jobs for the slot it frees
  * (`take(14, 16)`: KEYS from 15 and ARGV from 17 as in FETCH_JOBS; max 0 takes none).
  *
- * The hourly bucket (a hash, see `QueueKeys.throughputHour`) counts `p` processed,
- * `f` failed and, per job name (at most 50 names an hour, the rest as `(other)`),
- * `c:<name>` count, `x:<name>` failed, `s:<name>` summed duration ms and
- * `d<i>:<name>` the count in log-scale duration bucket i.
+ * The hourly bucket is counted by `countHour` (see `HOURLY_FUNCTION`).
  * Returns { code, taken jobs, earliest delayed }: code 1 when recorded, 0 when the
  * job is already running elsewhere (it was recovered as stalled and taken by
  * another worker), -1 when it was removed.
  */
-export const FINISH_JOB = `${TAKE_FUNCTION}
+export const FINISH_JOB = `${TAKE_FUNCTION}${HOURLY_FUNCTION}
 local function finish()
 local id = ARGV[1]
 local outcome = ARGV[2]
@@ -79,18 +77,7 @@ if redis.call('hincrby', KEYS[11], 'processed', 1) == 1 then
   redis.call('expire', KEYS[11], tonumber(ARGV[11]))
 end
 if outcome == 'failed' then redis.call('hincrby', KEYS[11], 'failed', 1) end
-local hour = KEYS[14]
-local hname = string.sub(name, 1, 200)
-if hname == '' then hname = '(unnamed)' end
-if redis.call('hexists', hour, 'c:' .. hname) == 0 and tonumber(redis.call('hget', hour, 'names') or '0') >= 50 then hname = '(other)' end
-if redis.call('hincrby', hour, 'p', 1) == 1 then redis.call('expire', hour, tonumber(ARGV[15])) end
-if redis.call('hincrby', hour, 'c:' .. hname, 1) == 1 then redis.call('hincrby', hour, 'names', 1) end
-redis.call('hincrby', hour, 'd' .. ARGV[16] .. ':' .. hname, 1)
-redis.call('hincrby', hour, 's:' .. hname, math.floor(tonumber(ARGV[5]) or 0))
-if outcome == 'failed' then
-  redis.call('hincrby', hour, 'f', 1)
-  redis.call('hincrby', hour, 'x:' .. hname, 1)
-end
+countHour(KEYS[14], ARGV[15], name, outcome == 'failed', ARGV[16], ARGV[5])
 return 1
 end
 
