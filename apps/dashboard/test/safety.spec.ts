@@ -125,10 +125,15 @@ describe('read-only mode', () => {
   const s = dashboardSuite('readonly', [
       { queue: 'high_priority', id: '1', name: 'email.send', payload: {}, state: 'failed' },
       { queue: 'high_priority', id: '2', name: 'email.send', payload: {}, state: 'waiting' },
-    ], { DASHBOARD_READ_ONLY: 'true' });
+    ], { DASHBOARD_READ_ONLY: 'true' }, async (redis, prefix) => {
+      const now = Date.now();
+      const info = { name: 'w-ro', hostname: 'h', pid: 1, queues: ['high_priority'], concurrency: 1, state: 'idle', running: [], processed: 0, failed: 0, busyMs: 0, startedAt: now, lastHeartbeat: now };
+      await redis.set(`${prefix}:x:worker:w-ro`, JSON.stringify(info), 'PX', 60_000);
+      await redis.zadd(`${prefix}:x:workers`, now, 'w-ro');
+    });
 
   it('shows no write buttons and no enqueue link', async () => {
-    for (const path of ['/', '/queues/high_priority?state=failed', '/queues/high_priority/jobs/1', '/queues/high_priority?state=waiting']) {
+    for (const path of ['/', '/queues/high_priority?state=failed', '/queues/high_priority/jobs/1', '/queues/high_priority?state=waiting', '/workers', '/queues/high_priority/history']) {
       const res = await http.get(`${s.dash.url}${path}`);
       expect(res.status).toBe(200);
       expect(res.body).not.toContain('method="post"');
@@ -138,13 +143,14 @@ describe('read-only mode', () => {
   });
 
   it('refuses every write with 405', async () => {
-    for (const path of ['/queues/high_priority/jobs/1/retry', '/queues/high_priority/jobs/1/remove', '/queues/high_priority/retry-failed', '/queues/high_priority/states/waiting/empty', '/enqueue/email.send']) {
+    for (const path of ['/queues/high_priority/jobs/1/retry', '/queues/high_priority/jobs/1/remove', '/queues/high_priority/retry-failed', '/queues/high_priority/states/waiting/empty', '/enqueue/email.send', '/workers/w-ro/quiet', '/workers/w-ro/stop']) {
       const res = await http.post(`${s.dash.url}${path}`, { confirm: 'yes' });
       expect(res.status).toBe(405);
       expect(res.headers.get('allow')).toBe('GET, HEAD');
     }
     expect(await s.redis.llen(`${s.prefix}:high_priority:waiting`)).toBe(1);
     expect(await s.redis.sismember(`${s.prefix}:high_priority:failed`, '1')).toBe(1);
+    expect(await s.redis.exists(`${s.prefix}:x:control:w-ro`)).toBe(0);
   });
 });
 
