@@ -65,9 +65,9 @@ export class JobLogWriter {
     this.writing ??= this.drain();
   }
 
-  /** Resolves when every line added so far has been written (or dropped). */
-  flushed(): Promise<void> {
-    return this.writing ?? Promise.resolve();
+  /** Resolves when every line added so far has been written (or dropped); `null` when nothing is pending. */
+  flushed(): Promise<void> | null {
+    return this.writing;
   }
 
   private async drain(): Promise<void> {

@@ -515,7 +515,10 @@ export class Worker extends EventEmitter<WorkerEvents> {
       },
     )
       // The job's log lines land before its outcome (bounded: logging is best effort).
-      .then((outcome) => bounded(log.flushed(), FINAL_REDIS_MS, undefined).then(() => outcome))
+      .then((outcome) => {
+        const pending = log.flushed();
+        return pending ? bounded(pending, FINAL_REDIS_MS, undefined).then(() => outcome) : outcome;
+      })
       .then((outcome) => this.record(k, t, entry, outcome, lastProgress))
       .catch((err) => {
         this.report(err as Error);
