@@ -1,15 +1,23 @@
 // The three systems the runtime benchmark compares, behind one small interface:
 //   jobq      queue-core's public API from the built libs (libs/*/dist)
 //   bee       raw bee-queue 2.0, removeOnSuccess: true
-//   bullmq    BullMQ, removeOnComplete: true
+//   bullmq    BullMQ, removeOnComplete: true (the last 1,000 kept when results are awaited)
 // Producers run in the benchmark's main process, workers in child processes
 // (scripts/lib/bench-child.cjs). Every system gets the same payload ({ t }) and
 // returns the same result ({ doneAt }); handlers are counted by calls.
 const { performance } = require('node:perf_hooks');
 const BeeQueue = require('bee-queue');
 const bullmq = require('bullmq');
-const { defineJob, z } = require('../../libs/job-defs/dist/index.js');
-const { QueueClient, Worker, handle, parseQueueConfig } = require('../../libs/queue-core/dist/index.js');
+function requireBuilt(path) {
+  try {
+    return require(path);
+  } catch (err) {
+    if (err.code !== 'MODULE_NOT_FOUND') throw err;
+    throw new Error(`${path} is missing: build the libs first (npm run build)`);
+  }
+}
+const { defineJob, z } = requireBuilt('../../libs/job-defs/dist/index.js');
+const { QueueClient, Worker, handle, parseQueueConfig } = requireBuilt('../../libs/queue-core/dist/index.js');
 
 const SYSTEMS = ['jobq', 'bee', 'bullmq'];
 const LABELS = { jobq: 'jobq', bee: 'bee-queue', bullmq: 'BullMQ' };
@@ -102,12 +110,16 @@ async function openProducer(system, { url, prefix, results = false }) {
       events = new bullmq.QueueEvents(QUEUE, { connection, prefix });
       await events.waitUntilReady();
     }
+    // waitUntilFinished rejects ("Missing key for job") when the job finished and was
+    // removed before its own isFinished check: when results are awaited, completed
+    // jobs are kept, bounded (the last 1,000), as jobq keeps its results.
+    const removeOnComplete = results ? { count: 1000 } : true;
     return {
       enqueue: (payload, o = {}) => {
-        if (o.runAt === undefined) return queue.add(JOB_NAME, payload, { removeOnComplete: true });
+        if (o.runAt === undefined) return queue.add(JOB_NAME, payload, { removeOnComplete });
         // timestamp + delay is exactly the due time (BullMQ would take its own Date.now()).
         const ts = Date.now();
-        return queue.add(JOB_NAME, payload, { removeOnComplete: true, timestamp: ts, delay: Math.max(0, o.runAt - ts) });
+        return queue.add(JOB_NAME, payload, { removeOnComplete, timestamp: ts, delay: Math.max(0, o.runAt - ts) });
       },
       waitResult: (job, timeoutMs) => job.waitUntilFinished(events, timeoutMs),
       enqueueBulk: async (payloads) => {
