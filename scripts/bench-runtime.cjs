@@ -52,6 +52,7 @@ Compares jobq (built libs), raw bee-queue and BullMQ on a private redis-server.
   --throughput-jobs N     jobs per throughput run (default 20000)
   --concurrency LIST      one-process throughput concurrencies (default 10,100)
   --out NAME              file name under bench-output/ (default runtime.md; .json beside it)
+  --cpu-prof              worker processes write V8 CPU profiles to bench-output/cpu-profiles/
   --help                  this text
 `;
 
@@ -70,6 +71,7 @@ const { values: args } = parseArgs({
     'throughput-jobs': { type: 'string', default: '20000' },
     concurrency: { type: 'string', default: '10,100' },
     out: { type: 'string', default: 'runtime.md' },
+    'cpu-prof': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -125,6 +127,10 @@ const IDLE_SETTLE_MS = 3_000;
 const TP_MULTI = { processes: 5, workers: 1, concurrency: 4 };
 const BATCH = 1000;
 
+const CPU_PROF_DIR = args['cpu-prof'] ? join(__dirname, '..', 'bench-output', 'cpu-profiles') : null;
+/** startFleet, with CPU profiles when --cpu-prof is given. */
+const fleetOf = (opts) => startFleet({ ...opts, cpuProfDir: CPU_PROF_DIR });
+
 const sleep = (ms_) => new Promise((r) => setTimeout(r, ms_));
 const log = (s) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${s}\n`);
 const between = (rand, lo, hi) => lo + rand() * (hi - lo);
@@ -172,7 +178,7 @@ async function drain(fleet, n, timeoutMs) {
 
 // 1. enqueue -> handler start, one idle worker, single enqueues at random 20-200 ms gaps.
 async function latencyIdle(system, round, prefix) {
-  const fleet = await startFleet({ system, url: redisUrl, prefix, mode: 'latency' });
+  const fleet = await fleetOf({ system, url: redisUrl, prefix, mode: 'latency' });
   const producer = await openProducer(system, { url: redisUrl, prefix });
   try {
     await fleet.start();
@@ -219,7 +225,7 @@ async function sendSteady(producer, count, rate) {
 
 // 2. enqueue -> handler start at a steady rate, 5 worker processes x concurrency 4.
 async function latencySteady(system, round, prefix) {
-  const fleet = await startFleet({ system, url: redisUrl, prefix, mode: 'latency', ...STEADY_FLEET });
+  const fleet = await fleetOf({ system, url: redisUrl, prefix, mode: 'latency', ...STEADY_FLEET });
   const producer = await openProducer(system, { url: redisUrl, prefix });
   try {
     await fleet.start();
@@ -239,7 +245,7 @@ async function latencySteady(system, round, prefix) {
 
 // 3. handler finished -> result known to the producer.
 async function resultLatency(system, round, prefix) {
-  const fleet = await startFleet({ system, url: redisUrl, prefix, mode: 'result' });
+  const fleet = await fleetOf({ system, url: redisUrl, prefix, mode: 'result' });
   const producer = await openProducer(system, { url: redisUrl, prefix, results: true });
   const samples = [];
   let lost = 0;
@@ -268,7 +274,7 @@ async function resultLatency(system, round, prefix) {
 
 // 4. delayed job start error (start - due), delays 50-500 ms, idle system.
 async function delayedStart(system, round, prefix) {
-  const fleet = await startFleet({ system, url: redisUrl, prefix, mode: 'delayed' });
+  const fleet = await fleetOf({ system, url: redisUrl, prefix, mode: 'delayed' });
   const producer = await openProducer(system, { url: redisUrl, prefix });
   try {
     await fleet.start();
@@ -300,6 +306,16 @@ async function commandstats(redis) {
   return out;
 }
 
+/** Calls per command between two commandstats snapshots, without the INFO that took the second. */
+function diffStats(before, after) {
+  const delta = {};
+  for (const [cmd, n] of Object.entries(after)) {
+    const d = n - (before[cmd] ?? 0) - (cmd === 'info' ? 1 : 0);
+    if (d > 0) delta[cmd] = d;
+  }
+  return delta;
+}
+
 // 5. idle cost: 15 idle workers (5 processes x 3 workers), Redis commands over a window.
 // Each system gets a redis-server of its own and the three run at the same time,
 // so the counts are exactly that system's (INFO commandstats, including the
@@ -312,7 +328,7 @@ async function idleCost() {
       const prefix = `bench-${system}-idle`;
       let fleet = null;
       try {
-        fleet = await startFleet({ system, url: server.url, prefix, mode: 'idle', ...IDLE_FLEET });
+        fleet = await fleetOf({ system, url: server.url, prefix, mode: 'idle', ...IDLE_FLEET });
         await fleet.start();
         await sleep(IDLE_SETTLE_MS);
         const probe = new Redis(server.url);
@@ -326,14 +342,9 @@ async function idleCost() {
         const clients = Number(/connected_clients:(\d+)/.exec(await probe.info('clients'))[1]) - 2;
         const before = await commandstats(probe);
         await sleep(IDLE_SECONDS * 1000);
-        const after = await commandstats(probe);
+        const delta = diffStats(before, await commandstats(probe));
         monitor.disconnect();
         probe.disconnect();
-        const delta = {};
-        for (const [cmd, n] of Object.entries(after)) {
-          const d = n - (before[cmd] ?? 0) - (cmd === 'info' ? 1 : 0);
-          if (d > 0) delta[cmd] = d;
-        }
         const total = Object.values(delta).reduce((a, b) => a + b, 0);
         const workers = IDLE_FLEET.processes * IDLE_FLEET.workers;
         res[system] = {
@@ -360,7 +371,7 @@ async function idleCost() {
 // 6. processing throughput: bulk enqueue first, then time first to last handler call.
 function throughput(level) {
   return async (system, round, prefix) => {
-    const fleet = await startFleet({ system, url: redisUrl, prefix, mode: 'count', ...level });
+    const fleet = await fleetOf({ system, url: redisUrl, prefix, mode: 'count', ...level });
     try {
       const producer = await openProducer(system, { url: redisUrl, prefix });
       const t0 = now();
@@ -369,12 +380,19 @@ function throughput(level) {
       }
       const enqueueRate = (TP_JOBS / (now() - t0)) * 1000;
       await producer.close();
+      const before = await commandstats(admin);
       await fleet.start();
       const st = await fleet.waitForCount(TP_JOBS, 180_000);
+      const calls = diffStats(before, await commandstats(admin));
       await sleep(200);
       const extra = (await fleet.stats()).count - TP_JOBS;
       if (extra > 0) log(`${LABELS[system]}: ${extra} handler call(s) more than jobs enqueued`);
-      return { rate: ((st.count - 1) / (st.last - st.first)) * 1000, enqueueRate, perProcess: st.perProcess };
+      const total = Object.values(calls).reduce((a, b) => a + b, 0);
+      const top = Object.entries(calls)
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 4)
+        .map(([cmd, n]) => `${cmd} ${(n / TP_JOBS).toFixed(2)}`);
+      return { rate: ((st.count - 1) / (st.last - st.first)) * 1000, enqueueRate, perProcess: st.perProcess, callsPerJob: total / TP_JOBS, topCalls: top };
     } finally {
       await fleet.close();
     }

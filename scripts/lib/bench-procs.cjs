@@ -8,7 +8,9 @@ const CHILD = join(__dirname, 'bench-child.cjs');
 class Child {
   constructor(spec) {
     this.spec = spec;
-    this.proc = fork(CHILD, [JSON.stringify(spec)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const { cpuProfDir, ...rest } = spec;
+    const execArgv = cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir, '--cpu-prof-name', `${spec.system}-${spec.mode}-${spec.name}-${Date.now()}.cpuprofile`] : [];
+    this.proc = fork(CHILD, [JSON.stringify(rest)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv });
     this.pending = new Map();
     this.nextId = 1;
     this.ready = new Promise((resolve, reject) => {
@@ -47,12 +49,13 @@ class Child {
 /**
  * Forks `processes` worker processes, each opening `workers` workers of
  * `system` with `concurrency` slots; resolves once every one is connected (not
- * yet taking jobs: call start()).
+ * yet taking jobs: call start()). With `cpuProfDir`, each process writes a V8 CPU
+ * profile there when it exits (open it in Chrome DevTools or speedscope).
  */
-async function startFleet({ system, url, prefix, mode, processes = 1, workers = 1, concurrency = 1, name = 'bench' }) {
+async function startFleet({ system, url, prefix, mode, processes = 1, workers = 1, concurrency = 1, name = 'bench', cpuProfDir = null }) {
   const children = Array.from(
     { length: processes },
-    (_, i) => new Child({ system, url, prefix, mode, workers, concurrency, name: `${name}-p${i}` }),
+    (_, i) => new Child({ system, url, prefix, mode, workers, concurrency, name: `${name}-p${i}`, cpuProfDir }),
   );
   try {
     await Promise.all(children.map((c) => Promise.race([c.ready, c.exited.then((code) => Promise.reject(new Error(`${system} worker process exited (${code}) before it was ready`)))])));

@@ -109,7 +109,12 @@ function buildReport(results, meta, cfg) {
   if (results.throughput) {
     for (const [key, label] of results.throughput.levels) {
       for (const s of SYS) {
-        L.push(`- 6. ${label}, ${LABELS[s]}: process ${perRound(results.throughput.byLevel[key][s], (r) => `${int(r.rate)}/s`)}; bulk enqueue ${perRound(results.throughput.byLevel[key][s], (r) => `${int(r.enqueueRate)}/s`)}`);
+        const rounds = results.throughput.byLevel[key][s];
+        const last = rounds.filter(Boolean).at(-1);
+        L.push(
+          `- 6. ${label}, ${LABELS[s]}: process ${perRound(rounds, (r) => `${int(r.rate)}/s`)}; bulk enqueue ${perRound(rounds, (r) => `${int(r.enqueueRate)}/s`)}` +
+            (last ? `; Redis calls per job while processing ${last.callsPerJob.toFixed(1)} (${last.topCalls.join(', ')})` : ''),
+        );
       }
     }
   }
