@@ -31,6 +31,13 @@ function buildReport(results, meta, cfg) {
       `${ROUNDS} round(s), systems interleaved, medians of rounds · load average at start ${meta.load}, at end ${meta.loadEnd} · run took ${meta.minutes} min`,
   );
   L.push('');
+  const cpus = Number.parseInt(meta.host, 10) || 1;
+  // The 1-minute load before the run is other work; the one at the end includes the bench's own.
+  const before = Number(meta.load.split(' ')[0]);
+  if (before > cpus / 2) {
+    L.push(`> Other work was running (1-minute load average ${before.toFixed(1)} on ${cpus} CPU(s) before the run): throughput and tail latencies are noisy. Compare the rounds below, and re-run with more \`--rounds\` on a quiet machine before drawing conclusions.`);
+    L.push('');
+  }
   L.push(`| # | measurement | target for jobq (issue 8) | ${cols.join(' | ')} | jobq meets target |`);
   L.push(`| --- | --- | --- | ${cols.map(() => '---:').join(' | ')} | :---: |`);
   const row = (n, what, target, cells, ok) => L.push(`| ${n} | ${what} | ${target} | ${SYS.map((s) => cells[s] ?? 'n/a').join(' | ')} | ${okMark(ok)} |`);
