@@ -1,5 +1,23 @@
 import nx from '@nx/eslint-plugin';
 
+/** Test code: spec files and everything in a project's test/ folder. */
+const TEST_FILES = ['**/*.spec.ts', '**/test/**/*.ts'];
+
+/** Allowed imports between projects, by tag; `extra` is added to every project's list. */
+function moduleBoundaries(extra) {
+  return {
+    enforceBuildableLibDependency: true,
+    allow: [],
+    depConstraints: [
+      { sourceTag: 'scope:contracts', onlyDependOnLibsWithTags: [...extra] },
+      { sourceTag: 'scope:core', onlyDependOnLibsWithTags: ['scope:contracts', ...extra] },
+      { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['scope:core', 'scope:contracts', ...extra] },
+      // The test helpers import nothing of ours (queue-core's tests use them too).
+      { sourceTag: 'type:testing', onlyDependOnLibsWithTags: [] },
+    ],
+  };
+}
+
 export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
@@ -9,24 +27,18 @@ export default [
     files: ['**/*.ts'],
     rules: {
       // The import direction of the product: apps -> queue-core -> job-defs.
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: true,
-          allow: [],
-          depConstraints: [
-            { sourceTag: 'scope:contracts', onlyDependOnLibsWithTags: [] },
-            { sourceTag: 'scope:core', onlyDependOnLibsWithTags: ['scope:contracts'] },
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['scope:core', 'scope:contracts'] },
-          ],
-        },
-      ],
+      // `type:testing` (libs/testing, test helpers) is left out here: only tests import it (below).
+      '@nx/enforce-module-boundaries': ['error', moduleBoundaries([])],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
   {
-    // Tests assert on values they just wrote; a non-null assertion there is the point.
-    files: ['**/*.spec.ts', '**/test/**/*.ts'],
-    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+    // Tests (spec files and test folders) may also import the shared test helpers.
+    files: TEST_FILES,
+    rules: {
+      '@nx/enforce-module-boundaries': ['error', moduleBoundaries(['type:testing'])],
+      // Tests assert on values they just wrote; a non-null assertion there is the point.
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
   },
 ];

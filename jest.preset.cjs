@@ -14,6 +14,7 @@ module.exports = {
   moduleNameMapper: {
     '^@jobq/job-defs$': path.join(root, 'libs/job-defs/src/index.ts'),
     '^@jobq/queue-core$': path.join(root, 'libs/queue-core/src/index.ts'),
+    '^@jobq/testing$': path.join(root, 'libs/testing/src/index.ts'),
   },
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
   globalSetup: path.join(root, 'scripts/jest-redis-setup.cjs'),

@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
 # e2e-compose.sh: end-to-end test of the docker compose stack (docker/docker-compose.yml).
 #
+# Runs Compose the way the README says: in the repository root, with no -f (the
+# root .env names docker/docker-compose.yml and the project). Only the project
+# name is overridden (-p), so a developer's own `jobq` stack is left alone.
 # Builds both images from this checkout, starts redis + dashboard + worker under a
 # throwaway compose project, and checks, with a bounded timeout at every wait:
+#   0. the stack resolves the same (build contexts, volumes) from the root, with
+#      `-f docker/docker-compose.yml` and from docker/ (`compose config`);
 #   1. redis and the dashboard become healthy; /healthz answers on the host;
 #   2. the demo command (`exec worker node apps/worker/dist/demo-enqueue.js`) runs,
 #      and the dashboard's /api/overview then counts succeeded and failed jobs;
@@ -16,10 +21,11 @@
 #      reconnect by themselves and run new jobs; 5 workers are listed again;
 #   9. prints the image sizes; `down -v --rmi local` on exit, pass or fail.
 #
-# Docker: uses ../shared/docker-offline next to the repository (or $DOCKER_OFFLINE_DIR)
-# when present: it starts dockerd, builds the local base images and runs compose on
-# the host network. Otherwise plain `docker compose` (or docker-compose) against a
-# running engine that can pull images. With neither, prints SKIP and exits 0.
+# Docker: `docker compose` (v2, or docker-offline's plugin shim), else docker-compose v1.
+# When ../shared/docker-offline is next to the repository (or $DOCKER_OFFLINE_DIR), it
+# starts dockerd and builds the local base images first, and compose runs on the host
+# network (through the `docker compose` plugin when it is installed, else through
+# compose-host-network.sh). With no docker at all, prints SKIP and exits 0.
 #
 #   bash scripts/e2e-compose.sh            # or: npm run e2e:compose
 # Knobs: E2E_PROJECT (compose project, default jobq-e2e-<pid>), E2E_DASHBOARD_PORT,
@@ -28,7 +34,7 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-COMPOSE_YML=$ROOT/docker/docker-compose.yml
+cd "$ROOT"   # Compose finds docker/docker-compose.yml through the root .env, as for a user
 PROJECT=${E2E_PROJECT:-jobq-e2e-$$}
 OFFLINE_DIR=${DOCKER_OFFLINE_DIR:-$(dirname "$ROOT")/shared/docker-offline}
 WORKERS=5
@@ -83,18 +89,21 @@ export WORKER_PROCESSES=$WORKERS WORKER_QUEUES=high_priority,low_priority WORKER
 export WORKER_GRACE_MS=4000
 export WEBHOOK_SECRET=e2e-webhook-secret
 
+export DASHBOARD_PORT=${E2E_DASHBOARD_PORT:-$(free_port 9181 19181)}
 if [ "$MODE" = offline ]; then
-  export DASHBOARD_PORT=${E2E_DASHBOARD_PORT:-$(free_port 9181 19181)}
   export HOSTNET_REDIS_PORT=${E2E_REDIS_PORT:-$(free_port 6390 16390)}
-  COMPOSE=(bash "$OFFLINE_DIR/compose-host-network.sh")
+  # `docker compose` when docker-offline's plugin is installed (what a user types);
+  # the wrapper it forwards to otherwise. Never plain docker-compose here: it would
+  # create a bridge network.
+  if docker compose version >/dev/null 2>&1; then COMPOSE=(docker compose)
+  else COMPOSE=(bash "$OFFLINE_DIR/compose-host-network.sh"); fi
 elif [ "$MODE" = plugin ]; then
-  export DASHBOARD_PORT=${E2E_DASHBOARD_PORT:-$(free_port 9181 19181)}
   COMPOSE=(docker compose)
 else
-  export DASHBOARD_PORT=${E2E_DASHBOARD_PORT:-$(free_port 9181 19181)}
   COMPOSE=(docker-compose)
 fi
-COMPOSE+=(-p "$PROJECT" -f "$COMPOSE_YML")
+CONFIG_CMD=("${COMPOSE[@]}")   # for step 0; the stack itself runs under -p $PROJECT
+COMPOSE+=(-p "$PROJECT")
 compose() { "${COMPOSE[@]}" "$@"; }
 DASH=http://127.0.0.1:$DASHBOARD_PORT
 
@@ -109,7 +118,7 @@ cleanup() {
   fi
   if [ -n "${STACK_UP:-}" ]; then
     if [ "${E2E_KEEP:-0}" = 1 ]; then
-      echo "E2E_KEEP=1: stack left up; remove it with: ${COMPOSE[*]} down -v --rmi local"
+      echo "E2E_KEEP=1: stack left up; remove it (in $ROOT) with: ${COMPOSE[*]} down -v --rmi local"
     else
       echo; echo "=== down -v --rmi local"
       compose down -v --rmi local --remove-orphans >/dev/null 2>&1 || echo "warning: compose down failed"
@@ -228,7 +237,7 @@ SUM_SUCCEEDED='d.queues.reduce((s, q) => s + q.succeeded, 0)'
 SUM_FAILED='d.queues.reduce((s, q) => s + q.failed, 0)'
 COUNTS='d.queues.map((q) => `${q.queue}: waiting ${q.waiting} active ${q.active} delayed ${q.delayed} succeeded ${q.succeeded} failed ${q.failed}`).join("; ")'
 
-echo "e2e-compose: mode $MODE, project $PROJECT, dashboard $DASH${HOSTNET_REDIS_PORT:+, redis 127.0.0.1:$HOSTNET_REDIS_PORT}"
+echo "e2e-compose: mode $MODE (${COMPOSE[*]}), project $PROJECT, dashboard $DASH${HOSTNET_REDIS_PORT:+, redis 127.0.0.1:$HOSTNET_REDIS_PORT}"
 
 # --- 0. docker ----------------------------------------------------------------------------
 if [ "$MODE" = offline ]; then
@@ -238,6 +247,23 @@ if [ "$MODE" = offline ]; then
     || { cat /tmp/"$PROJECT"-base-images.log; fail "build-base-images.sh failed"; }
   step_done
 fi
+
+# --- 0b. the compose file as the README runs it ----------------------------------------------
+step "compose config: the same stack from the root, with -f docker/docker-compose.yml and from docker/"
+[ -f .env ] && grep -qx 'COMPOSE_FILE=docker/docker-compose.yml' .env \
+  || fail "the root .env does not set COMPOSE_FILE=docker/docker-compose.yml"
+CONFIG_ROOT=$("${CONFIG_CMD[@]}" -p "$PROJECT" config 2>/dev/null) || fail "compose config failed in the repository root"
+CONFIG_F=$("${CONFIG_CMD[@]}" -p "$PROJECT" -f docker/docker-compose.yml config 2>/dev/null) \
+  || fail "compose -f docker/docker-compose.yml config failed"
+CONFIG_DIR=$(cd docker && "${CONFIG_CMD[@]}" -p "$PROJECT" config 2>/dev/null) || fail "compose config failed in docker/"
+[ "$CONFIG_ROOT" = "$CONFIG_F" ] || { diff <(echo "$CONFIG_ROOT") <(echo "$CONFIG_F") || true; fail "the root and -f configs differ"; }
+[ "$CONFIG_ROOT" = "$CONFIG_DIR" ] || { diff <(echo "$CONFIG_ROOT") <(echo "$CONFIG_DIR") || true; fail "the root and docker/ configs differ"; }
+for svc in redis dashboard worker; do
+  grep -qE "^  $svc:" <<<"$CONFIG_ROOT" || fail "service $svc missing from the root config"
+done
+[ "$(grep -cE "^ +context: $ROOT\$" <<<"$CONFIG_ROOT")" = 2 ] || fail "build contexts are not the repository root ($ROOT)"
+echo "root, -f and docker/ resolve to the same stack; both build contexts are $ROOT"
+step_done
 
 # --- 1. build and start ---------------------------------------------------------------------
 step "build images (compose build)"

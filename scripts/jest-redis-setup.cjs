@@ -47,9 +47,10 @@ module.exports = async function globalSetup() {
   }
   if (!hasRedisServer()) {
     throw new Error(
-      `No Redis answered at ${url} and no redis-server is on the PATH.\n` +
-        'Start Redis 7 (e.g. `apt-get install redis-server && redis-server --daemonize yes`, ' +
-        'or `docker run -p 6379:6379 redis:7`), or set REDIS_URL to a Redis you can use for tests.',
+      `No Redis answered at ${url} and redis-server is not on the PATH, so the tests have no Redis.\n` +
+        'Install redis-server (Debian/Ubuntu: `sudo apt-get install -y redis-server`; `npm test` does it itself ' +
+        'when run as root, see scripts/ensure-test-deps.cjs), or start a Redis 7 and set REDIS_URL to it. ' +
+        'The fault tests need redis-server on the PATH in any case: they start private ones.',
     );
   }
   const port = await freePort();

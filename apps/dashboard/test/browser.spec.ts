@@ -3,10 +3,10 @@ import path from 'node:path';
 import { sendEmail } from '@jobq/job-defs';
 import { handle, QueueClient, Worker, type QueueConfig } from '@jobq/queue-core';
 import type { Redis } from 'ioredis';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { deletePrefix, fixtureRedis, manyJobs, testPrefix, writeJobs } from './fixtures';
+import { deletePrefix, launchChromium, waitFor } from '@jobq/testing';
+import type { Browser, Page } from 'playwright-core';
+import { fixtureRedis, manyJobs, testPrefix, writeJobs } from './fixtures';
 import { startDashboard, type RunningDashboard } from './harness';
-import { waitUntil } from './wait';
 
 const SHOTS = path.join(__dirname, '..', 'test-output', 'screenshots');
 const prefix = testPrefix('browser');
@@ -42,12 +42,10 @@ beforeAll(async () => {
   readOnly = await startDashboard(prefix, { DASHBOARD_READ_ONLY: '1' });
   const config: QueueConfig = dash.config.queue;
   client = await QueueClient.connect(config);
-  worker = new Worker(config, { name: 'browser-test-worker', handlers: [flakyEmail], queues: ['high_priority'], heartbeatMs: 300, idlePollMaxMs: 50 });
+  worker = new Worker(config, { name: 'browser-test-worker', handlers: [flakyEmail], queues: ['high_priority'], heartbeatMs: 300, safetyPollMs: 200 });
   await worker.start();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  // Debian's /usr/bin/chromium; fails saying what to install when it is missing.
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.on('dialog', (d) => void d.accept());
 }, 60_000);
@@ -70,7 +68,7 @@ it('finds a failed job from the overview, retries it and watches it succeed', as
   await page.getByRole('heading', { name: 'Overview' }).waitFor();
   // The live refresh brings the failure in without reloading the page.
   const failedCell = page.locator('#overview-counts tr', { hasText: 'high_priority' }).locator('td.state-failed a');
-  await waitUntil(async () => (await failedCell.textContent()) === '1', 10_000, 'the failed count to reach 1');
+  await waitFor(async () => (await failedCell.textContent()) === '1', 10_000, 'the failed count to reach 1');
   await shot('overview');
 
   await failedCell.click();

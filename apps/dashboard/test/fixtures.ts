@@ -1,28 +1,21 @@
-import { randomBytes } from 'node:crypto';
 import { globalKeys, minuteOf, queueKeys, type JobState, type StoredJob } from '@jobq/queue-core';
+import { testPrefix as sharedTestPrefix, TEST_REDIS_URL } from '@jobq/testing';
 import { Redis } from 'ioredis';
 
-/** The Redis the suites use (set by the jest global setup). */
-export const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+// Shared helpers (deletePrefix, waitFor, PrivateRedis, freePort, launchChromium, ...)
+// come from '@jobq/testing'; this file keeps the dashboard's own fixtures.
 
-/** A fresh key prefix per suite, so suites never see each other's keys. */
+/** The Redis the suites use (set by the jest global setup). */
+export const REDIS_URL = TEST_REDIS_URL;
+
+/** A fresh key prefix per suite (`jobq-test-dash-<suite>-<hex>`), so suites never see each other's keys. */
 export function testPrefix(suite: string): string {
-  return `jobq-test-dash-${suite}-${randomBytes(4).toString('hex')}`;
+  return sharedTestPrefix('dash', suite);
 }
 
 /** A plain connection for fixtures and assertions. */
 export function fixtureRedis(url = REDIS_URL): Redis {
   return new Redis(url, { maxRetriesPerRequest: 1 });
-}
-
-/** Deletes every key under `prefix` (SCAN + UNLINK; never FLUSHALL on a shared Redis). */
-export async function deletePrefix(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await redis.unlink(...keys);
-  } while (cursor !== '0');
 }
 
 /** One job to write, in whatever state. */

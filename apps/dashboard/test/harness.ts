@@ -5,7 +5,8 @@ import type { Redis } from 'ioredis';
 import pino from 'pino';
 import { createApp, type Enqueuer } from '../src/app';
 import { loadConfig, type DashboardConfig } from '../src/config';
-import { deletePrefix, fixtureRedis, REDIS_URL, testPrefix, writeJobs, type FixtureJob } from './fixtures';
+import { deletePrefix } from '@jobq/testing';
+import { fixtureRedis, REDIS_URL, testPrefix, writeJobs, type FixtureJob } from './fixtures';
 
 /** A dashboard listening on a free port, for one suite. */
 export interface RunningDashboard {

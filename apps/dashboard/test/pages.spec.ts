@@ -1,6 +1,7 @@
 import { WorkerRegistry } from '@jobq/queue-core';
 import type { Redis } from 'ioredis';
-import { deletePrefix, fixtureRedis, manyJobs, testPrefix, writeJobs, type FixtureJob } from './fixtures';
+import { deletePrefix } from '@jobq/testing';
+import { fixtureRedis, manyJobs, testPrefix, writeJobs, type FixtureJob } from './fixtures';
 import { startDashboard, TestBrowser, type RunningDashboard } from './harness';
 
 const prefix = testPrefix('pages');

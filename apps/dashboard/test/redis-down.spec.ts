@@ -1,9 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { freePort, PrivateRedis, waitFor } from '@jobq/testing';
 import { startDashboard, TestBrowser, type RunningDashboard } from './harness';
-import { freePort, PrivateRedis } from './redis-server';
-import { waitUntil } from './wait';
 
 const http = new TestBrowser();
 const status = async (url: string) => {
@@ -26,13 +25,13 @@ describe('Redis going away and coming back', () => {
 
   afterAll(async () => {
     await dash.close();
-    await redis.stop();
+    await redis.stop('SIGKILL');
   });
 
   it('answers 503 pages while Redis is down and recovers by itself', async () => {
     expect(await status(`${dash.url}/`)).toBe(200);
-    await redis.stop();
-    await waitUntil(async () => (await status(`${dash.url}/`)) === 503, 5_000, 'a 503');
+    await redis.stop('SIGKILL');
+    await waitFor(async () => (await status(`${dash.url}/`)) === 503, 5_000, 'a 503');
     const page = await http.get(`${dash.url}/queues/high_priority`);
     expect(page.status).toBe(503);
     expect(page.body).toContain('Redis is unavailable');
@@ -43,7 +42,7 @@ describe('Redis going away and coming back', () => {
     expect(await status(`${dash.url}/metrics`)).toBe(503);
 
     await redis.start();
-    await waitUntil(async () => (await status(`${dash.url}/`)) === 200, 10_000, 'recovery');
+    await waitFor(async () => (await status(`${dash.url}/`)) === 200, 10_000, 'recovery');
     expect(await status(`${dash.url}/healthz`)).toBe(200);
     expect(await status(`${dash.url}/api/workers`)).toBe(200);
   });
@@ -87,14 +86,14 @@ describe('the built entry point (dist/main.js)', () => {
     const p = run({ PORT: String(port), DASHBOARD_HOST: '127.0.0.1', REDIS_URL: redis.url, JOBQ_PREFIX: 'jobq-test-main' });
     try {
       const url = `http://127.0.0.1:${port}`;
-      await waitUntil(async () => (await status(`${url}/healthz`)) === 503, 15_000, 'the dashboard to listen');
+      await waitFor(async () => (await status(`${url}/healthz`)) === 503, 15_000, 'the dashboard to listen');
       expect(await status(`${url}/`)).toBe(503);
       await redis.start();
-      await waitUntil(async () => (await status(`${url}/`)) === 200, 10_000, 'recovery');
+      await waitFor(async () => (await status(`${url}/`)) === 200, 10_000, 'recovery');
       p.child.kill('SIGTERM');
       expect(await p.exited).toBe(0);
     } finally {
-      await redis.stop();
+      await redis.stop('SIGKILL');
     }
   });
 });

@@ -3,8 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { deliverWebhook, exportDataset, sendEmail, verifyWebhook, WEBHOOK_SIGNATURE_HEADER } from '@jobq/job-defs';
 import type { JobFailedError } from '@jobq/queue-core';
-import { freePort } from './support/redis';
-import { waitFor } from './support/wait';
+import { freePort, waitFor } from '@jobq/testing';
 import { useWorkerFixture } from './support/worker-fixture';
 
 const SECRET = 'process-test-secret';

@@ -1,6 +1,6 @@
 import { exportDataset, sendEmail } from '@jobq/job-defs';
+import { waitFor } from '@jobq/testing';
 import { useWorkerFixture } from './support/worker-fixture';
-import { waitFor } from './support/wait';
 
 const LOW = 500;
 const HIGH = 50;

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportDataset, sendEmail } from '@jobq/job-defs';
 import { QueueClient, type QueueConfig } from '@jobq/queue-core';
-import { PrivateRedis, testConfig } from './support/redis';
+import { PrivateRedis, waitFor } from '@jobq/testing';
+import { testConfig } from './support/redis';
 import { killAll, SpawnedWorker } from './support/spawned-worker';
-import { waitFor } from './support/wait';
 
 const email = (i: number) => ({ payload: { to: `user${i}@example.com`, subject: `Mail ${i}`, text: 'Hello' } });
 const emails = (from: number, n: number) => Array.from({ length: n }, (_, i) => email(from + i));
@@ -18,7 +18,7 @@ describe('worker process: Redis restart', () => {
   const clients: QueueClient[] = [];
 
   beforeAll(async () => {
-    server = await PrivateRedis.start();
+    server = await PrivateRedis.start({ persistent: true });
     config = testConfig('restart', server.url);
     outbox = await mkdtemp(join(tmpdir(), 'jobq-restart-'));
   });
@@ -44,7 +44,7 @@ describe('worker process: Redis restart', () => {
 
     await server.stop();
     await worker.waitForLog('lost the connection to Redis; retrying (running jobs go on)');
-    await server.startAgain();
+    await server.start();
     await worker.waitForLog('reconnected to Redis; resuming', {}, { timeoutMs: 20_000 });
 
     const after = await QueueClient.connect(config);

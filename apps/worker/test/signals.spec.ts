@@ -1,6 +1,6 @@
 import { exportDataset } from '@jobq/job-defs';
+import { waitFor } from '@jobq/testing';
 import { useWorkerFixture } from './support/worker-fixture';
-import { waitFor } from './support/wait';
 
 /** A long export: `chunks` x 100 ms, so it is still running when a signal comes. */
 const longExport = (chunks: number) => ({ dataset: 'signals', chunks, rowsPerChunk: 10, chunkDelayMs: 100 });

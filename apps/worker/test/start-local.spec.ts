@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { waitFor } from './support/wait';
+import { waitFor } from '@jobq/testing';
 import { useWorkerFixture } from './support/worker-fixture';
 
 const SCRIPT = join(__dirname, '../../../scripts/start-local.cjs');

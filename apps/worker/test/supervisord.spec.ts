@@ -1,31 +1,17 @@
-import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { exportDataset } from '@jobq/job-defs';
+import { requireProgram, waitFor } from '@jobq/testing';
 import { WORKER_MAIN } from './support/spawned-worker';
-import { waitFor } from './support/wait';
 import { useWorkerFixture } from './support/worker-fixture';
 
 const CONF = join(__dirname, '../../../docker/supervisord.conf');
 
-function installed(command: string, ...args: string[]): boolean {
-  try {
-    execFileSync(command, args, { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const hasSupervisor = installed('supervisord', '--version') && installed('supervisorctl', '--help');
-if (!hasSupervisor) {
-  console.warn('SKIPPED docker/supervisord.conf test: supervisord is not installed (apt-get install supervisor). CI installs it.');
-}
-
-(hasSupervisor ? describe : describe.skip)('docker/supervisord.conf with a local supervisord', () => {
+describe('docker/supervisord.conf with a local supervisord', () => {
   const t = useWorkerFixture('supervisord', 'all');
   let dir: string;
   let conf: string;
@@ -41,6 +27,9 @@ if (!hasSupervisor) {
     );
 
   beforeAll(async () => {
+    // Not installed: every test here fails saying what to install (never a silent skip).
+    requireProgram('supervisord', 'supervisor');
+    requireProgram('supervisorctl', 'supervisor');
     dir = await mkdtemp(join(tmpdir(), 'jobq-supervisord-'));
     // The real file, with its socket and pid file moved into a private folder so the
     // test never meets another supervisord.
@@ -55,7 +44,7 @@ if (!hasSupervisor) {
       supervisord.kill('SIGTERM');
       await exited;
     }
-    await rm(dir, { recursive: true, force: true });
+    if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   it('runs WORKER_PROCESSES workers that register, and `supervisorctl stop all` drains and deregisters them', async () => {

@@ -14,6 +14,17 @@ export { QueueClient } from './lib/queue-client';
 export type { EnqueueItem } from './lib/queue-client';
 export type { EnqueueOptions } from './lib/enqueue-options';
 export { JobHandle } from './lib/job-handle';
+export { JobSubscription } from './lib/job-subscription';
+export type {
+  JobFailedEvent,
+  JobProgressEvent,
+  JobSubscriptionEvents,
+  JobSucceededEvent,
+  SubscribeOptions,
+  TypedJobEventBase,
+} from './lib/job-subscription';
+export { JOB_EVENT_NAMES, lastJobEventId, parseJobEvent, readJobEvents } from './lib/job-events';
+export type { JobEvent, JobEventName } from './lib/job-events';
 export type { JobStatus, ResultWaitOptions } from './lib/job-handle';
 export { handle } from './lib/handler';
 export type { BoundHandler, JobContext, JobHandler } from './lib/handler';

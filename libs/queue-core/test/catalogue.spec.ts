@@ -1,7 +1,8 @@
 import { deliverWebhook, exportDataset, generateReport, sendEmail, catalogueList, QUEUES_BY_PRIORITY } from '@jobq/job-defs';
 import { Redis } from 'ioredis';
 import { QueueClient, Worker, handle, type QueueConfig } from '../src';
-import { deletePrefix, rawRedis, testConfig } from './helpers';
+import { deletePrefix } from '@jobq/testing';
+import { rawRedis, testConfig } from './helpers';
 
 // The typed round trip for every catalogue contract: producer payload type in,
 // handler payload type (after defaults), result type out. The real handlers are

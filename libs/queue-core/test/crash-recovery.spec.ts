@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { defineJob, z } from '@jobq/job-defs';
+import { deletePrefix, waitFor } from '@jobq/testing';
 import { Redis } from 'ioredis';
 import { QueueClient, Worker, WorkerRegistry, handle, queueKeys, type QueueConfig } from '../src';
-import { deletePrefix, rawRedis, REDIS_URL, testConfig, waitFor } from './helpers';
+import { rawRedis, REDIS_URL, testConfig } from './helpers';
 
 // Same contract as fixtures/child-worker.cjs.
 const crash = defineJob({

@@ -10,7 +10,8 @@ import {
   type QueueConfig,
 } from '../src';
 import { echo } from './contracts';
-import { deletePrefix, rawRedis, testConfig } from './helpers';
+import { deletePrefix } from '@jobq/testing';
+import { rawRedis, testConfig } from './helpers';
 
 describe('QueueClient (producer)', () => {
   let config: QueueConfig;

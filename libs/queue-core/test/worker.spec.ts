@@ -12,7 +12,8 @@ import {
   type QueueConfig,
 } from '../src';
 import { echo, flaky, highJob, lowJob, slow } from './contracts';
-import { deletePrefix, rawRedis, testConfig, waitFor } from './helpers';
+import { deletePrefix, waitFor } from '@jobq/testing';
+import { rawRedis, testConfig } from './helpers';
 
 describe('Worker', () => {
   let config: QueueConfig;

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { QueueConfig } from '@jobq/queue-core';
-import { waitFor, type WaitOptions } from './wait';
+import { waitFor, type WaitOptions } from '@jobq/testing';
 
 /** The built worker: the test target depends on `build`. */
 export const WORKER_MAIN = join(__dirname, '../../dist/main.js');

@@ -2,7 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { QueueClient, WorkerRegistry, type QueueConfig } from '@jobq/queue-core';
-import { deletePrefix, rawRedis, testConfig, type RedisConnection } from './redis';
+import { deletePrefix } from '@jobq/testing';
+import { rawRedis, testConfig, type RedisConnection } from './redis';
 import { killAll, SpawnedWorker } from './spawned-worker';
 
 /** What a process test works with; fresh per test (or per file, with `scope: 'all'`). */

@@ -15,6 +15,18 @@ export interface QueueConfig {
    * @defaultValue 5000
    */
   readonly connectTimeoutMs: number;
+  /**
+   * Longest a producer-side call (`enqueue`, `status`, `progress`, ...) waits for
+   * Redis before it rejects with `RedisUnavailableError`.
+   * @defaultValue 5000
+   */
+  readonly operationTimeoutMs: number;
+  /**
+   * Approximate number of entries each queue's job event stream keeps (trimmed
+   * with `MAXLEN ~`).
+   * @defaultValue 10000
+   */
+  readonly eventsMaxLen: number;
 }
 
 const schema = z.object({
@@ -42,6 +54,8 @@ const schema = z.object({
     .regex(/^[A-Za-z0-9_.-]{1,50}$/, 'must be 1-50 letters, digits, "_", "." or "-"')
     .default('jobq'),
   connectTimeoutMs: z.number().int().min(100).max(120_000).default(5_000),
+  operationTimeoutMs: z.number().int().min(100).max(120_000).default(5_000),
+  eventsMaxLen: z.number().int().min(100).max(10_000_000).default(10_000),
 });
 
 /** What {@link parseQueueConfig} accepts. */

@@ -57,16 +57,20 @@ export interface ResolvedJobOptions {
   readonly jobq: StoredJob['options']['jobq'];
 }
 
-/** Merges options over a contract's defaults; throws `InvalidArgumentError` naming bad options. */
-export function resolveEnqueueOptions(contract: AnyJobContract, options: EnqueueOptions = {}, now = Date.now()): ResolvedJobOptions {
-  const parsed = optionsSchema.safeParse(options);
+/**
+ * Merges options over a contract's defaults; throws `InvalidArgumentError` naming
+ * bad options, their paths prefixed with `itemPath` (the item index of a bulk enqueue).
+ */
+export function resolveEnqueueOptions(contract: AnyJobContract, options: EnqueueOptions = {}, now = Date.now(), itemPath = ''): ResolvedJobOptions {
+  const path = (p: string) => [itemPath, p].filter((s) => s !== '').join('.') || 'options';
+  const parsed = optionsSchema.safeParse(options ?? {});
   if (!parsed.success) {
-    const detail = parsed.error.issues.map((i) => `${i.path.join('.') || 'options'} ${i.message}`).join('; ');
+    const detail = parsed.error.issues.map((i) => `${path(i.path.join('.'))} ${i.message}`).join('; ');
     throw new InvalidArgumentError(`Invalid enqueue options for job "${contract.name}": ${detail}`);
   }
   const o = parsed.data;
   if (o.delayMs !== undefined && o.runAt !== undefined) {
-    throw new InvalidArgumentError(`Invalid enqueue options for job "${contract.name}": give delayMs or runAt, not both`);
+    throw new InvalidArgumentError(`Invalid enqueue options for job "${contract.name}": ${path('')} give delayMs or runAt, not both`);
   }
   const d = contract.defaults;
   const runAtMs = o.runAt instanceof Date ? o.runAt.getTime() : o.runAt;

@@ -11,6 +11,8 @@ export type QueueErrorCode =
   | 'JOBQ_JOB_STALLED'
   | 'JOBQ_UNKNOWN_JOB'
   | 'JOBQ_INVALID_ARGUMENT'
+  | 'JOBQ_JOB_ID_CONFLICT'
+  | 'JOBQ_CONTRACT_MISMATCH'
   | 'JOBQ_CLOSED';
 
 /** One field that failed validation: a dotted path and what was wrong with it. */
@@ -143,6 +145,40 @@ export class UnknownJobError extends QueueError {
 export class InvalidArgumentError extends QueueError {
   constructor(message: string) {
     super('JOBQ_INVALID_ARGUMENT', message);
+  }
+}
+
+/**
+ * `enqueue` with a caller-chosen id that already belongs to a job of another
+ * name on the same queue. Nothing was written.
+ */
+export class JobIdConflictError extends QueueError {
+  /** The id asked for. */
+  readonly jobId: string;
+  /** Name of the job that already has that id. */
+  readonly existingName: string;
+
+  constructor(queue: string, jobId: string, requestedName: string, existingName: string) {
+    super(
+      'JOBQ_JOB_ID_CONFLICT',
+      `Job id "${jobId}" on queue "${queue}" already belongs to a "${existingName || '(unreadable)'}" job, not "${requestedName}"; nothing was enqueued. Use another id.`,
+    );
+    this.jobId = jobId;
+    this.existingName = existingName;
+  }
+}
+
+/**
+ * A handle was used for a job stored under another job name (e.g.
+ * `client.job(deliverWebhook, id)` for an email job): its typed result would be
+ * a lie, so the call rejects instead.
+ */
+export class JobContractMismatchError extends QueueError {
+  constructor(queue: string, jobId: string, expectedName: string, actualName: string) {
+    super(
+      'JOBQ_CONTRACT_MISMATCH',
+      `Job "${jobId}" on queue "${queue}" is a "${actualName || '(unreadable)'}" job, not "${expectedName}"; use the handle of its own contract.`,
+    );
   }
 }
 

@@ -1,7 +1,8 @@
 import type { AnyJobContract, ResultOf } from '@jobq/job-defs';
-import type { Redis } from 'ioredis';
-import { JobFailedError, JobNotFoundError, ResultTimeoutError } from './errors';
+import type { JobEventReader } from './event-reader';
+import { JobContractMismatchError, JobFailedError, JobNotFoundError, RedisUnavailableError, ResultTimeoutError } from './errors';
 import { queueKeys, type JobState } from './keys';
+import type { ProducerConnection } from './producer-connection';
 import type { JobProgress } from './records';
 
 /** Where a job is now; `missing` when it never existed or its retention ran out. */
@@ -13,9 +14,17 @@ export interface ResultWaitOptions {
   readonly timeoutMs?: number;
 }
 
+/** How often `result()` re-reads the job while it waits, in case its event was trimmed from the stream. */
+const RECHECK_MS = 5_000;
+/** Events after which the job may have a final state. */
+const FINAL_EVENTS = new Set(['succeeded', 'failed', 'removed']);
+
 /**
  * A typed reference to one job: its id, its status, and its result once it has
- * one. Cheap to create; every method reads Redis when called.
+ * one. Cheap to create; every method reads Redis when called, within the
+ * client's `operationTimeoutMs` (else `RedisUnavailableError`). A handle only
+ * answers for a job of its own contract: a job stored under another name makes
+ * every method reject with `JobContractMismatchError`.
  */
 export class JobHandle<C extends AnyJobContract> {
   /**
@@ -23,8 +32,8 @@ export class JobHandle<C extends AnyJobContract> {
    *   created nothing (idempotent enqueue with a caller-chosen id)
    */
   constructor(
-    private readonly redis: Redis,
-    private readonly prefix: string,
+    private readonly conn: ProducerConnection,
+    private readonly events: JobEventReader,
     readonly contract: C,
     readonly id: string,
     readonly created: boolean,
@@ -42,50 +51,123 @@ export class JobHandle<C extends AnyJobContract> {
 
   /** The job's current state. */
   async status(): Promise<JobStatus> {
-    const k = queueKeys(this.prefix, this.queue);
-    const [[, state], [, exists], [, delayedAt]] = (await this.redis
-      .pipeline()
-      .hget(k.run(this.id), 'state')
-      .hexists(k.jobs, this.id)
-      .zscore(k.delayed, this.id)
-      .exec()) as [unknown, unknown][];
-    if (!exists) return 'missing';
+    const read = await this.read('status check', ['state']);
+    if (!read) return 'missing';
+    const [state] = read.fields;
     if (state) return state as JobState;
-    return delayedAt !== null ? 'delayed' : 'waiting';
+    return read.delayed ? 'delayed' : 'waiting';
   }
 
   /** Latest progress report, or `null` before the first one. */
   async progress(): Promise<JobProgress | null> {
-    const json = await this.redis.hget(queueKeys(this.prefix, this.queue).run(this.id), 'progress');
+    const read = await this.read('progress read', ['progress']);
+    if (!read) throw new JobNotFoundError(this.queue, this.id);
+    const [json] = read.fields;
     return json ? (JSON.parse(json) as JobProgress) : null;
   }
 
   /**
    * Waits for the job to finish and resolves with its typed result. Rejects with
    * `JobFailedError` when the job failed for good, `JobNotFoundError` when it does
-   * not exist, and `ResultTimeoutError` when `timeoutMs` passes first.
+   * not exist (or was removed), `ResultTimeoutError` when `timeoutMs` passes first,
+   * and `RedisUnavailableError` when Redis stays unreachable for longer than the
+   * client's `operationTimeoutMs` meanwhile.
+   *
+   * It is pushed, not polled: it follows the queue's event stream and reads the
+   * job once when its final event arrives (and once at the start, so a job that
+   * finished before the call resolves at once; and every few seconds, so a job
+   * whose event was trimmed from the stream still resolves).
    */
-  async result(options: ResultWaitOptions = {}): Promise<ResultOf<C>> {
+  result(options: ResultWaitOptions = {}): Promise<ResultOf<C>> {
     const timeoutMs = options.timeoutMs ?? 30_000;
-    const deadline = Date.now() + timeoutMs;
-    const k = queueKeys(this.prefix, this.queue);
-    let pause = 10;
-    for (;;) {
-      const [[, fields], [, exists]] = (await this.redis
-        .pipeline()
-        .hmget(k.run(this.id), 'state', 'result', 'error', 'errorCode', 'stack')
-        .hexists(k.jobs, this.id)
-        .exec()) as [unknown, unknown][];
-      const [state, result, error, errorCode, stack] = fields as (string | null)[];
-      if (state === 'succeeded' && result !== null) return JSON.parse(result) as ResultOf<C>;
-      if (state === 'failed') {
-        throw new JobFailedError(this.id, error ?? 'unknown error', errorCode ?? undefined, stack ?? undefined);
-      }
-      if (!exists) throw new JobNotFoundError(this.queue, this.id);
-      const left = deadline - Date.now();
-      if (left <= 0) throw new ResultTimeoutError(this.id, timeoutMs);
-      await new Promise((r) => setTimeout(r, Math.min(pause, left)));
-      pause = Math.min(pause * 2, 250);
+    return new Promise<ResultOf<C>>((resolve, reject) => {
+      let settled = false;
+      let stop: (() => void) | undefined;
+      let recheck: NodeJS.Timeout | undefined;
+      let checking = false;
+      let again = false;
+      let downSince: number | null = null;
+      let following: 'no' | 'starting' | 'yes' = 'no';
+      const startFollowing = (): Promise<void> => {
+        following = 'starting';
+        return this.events
+          .follow(this.queue, (e) => {
+            if (e.id === this.id && FINAL_EVENTS.has(e.event)) void check();
+          })
+          .then(
+            (unfollow) => {
+              following = 'yes';
+              if (settled) unfollow();
+              else stop = unfollow;
+            },
+            () => {
+              following = 'no';
+            },
+          );
+      };
+      const settle = (fn: () => void) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(deadline);
+        clearTimeout(recheck);
+        stop?.();
+        fn();
+      };
+      const deadline = setTimeout(() => settle(() => reject(new ResultTimeoutError(this.id, timeoutMs))), timeoutMs);
+      const check = async (): Promise<void> => {
+        if (settled) return;
+        if (following === 'no') void startFollowing();
+        if (checking) {
+          again = true;
+          return;
+        }
+        checking = true;
+        try {
+          const outcome = await this.outcome();
+          downSince = null;
+          if (outcome) settle(outcome.ok ? () => resolve(outcome.value) : () => reject(outcome.error));
+        } catch (err) {
+          if (!(err instanceof RedisUnavailableError)) return settle(() => reject(err));
+          downSince ??= Date.now();
+          if (Date.now() - downSince >= this.conn.config.operationTimeoutMs) return settle(() => reject(err));
+        } finally {
+          checking = false;
+        }
+        if (again) {
+          again = false;
+          return check();
+        }
+        if (!settled) {
+          clearTimeout(recheck);
+          recheck = setTimeout(() => void check(), downSince === null ? RECHECK_MS : 250);
+        }
+      };
+      // Read after following, so a finish between the two cannot be missed.
+      void startFollowing().finally(() => void check());
+    });
+  }
+
+  /** `null` while the job is not finished; else its result or the error to reject with. */
+  private async outcome(): Promise<{ ok: true; value: ResultOf<C> } | { ok: false; error: Error } | null> {
+    const read = await this.read('result read', ['state', 'result', 'error', 'errorCode', 'stack']);
+    if (!read) return { ok: false, error: new JobNotFoundError(this.queue, this.id) };
+    const [state, result, error, errorCode, stack] = read.fields;
+    if (state === 'succeeded' && result !== null) return { ok: true, value: JSON.parse(result) as ResultOf<C> };
+    if (state === 'failed') {
+      return { ok: false, error: new JobFailedError(this.id, error ?? 'unknown error', errorCode ?? undefined, stack ?? undefined) };
     }
+    return null;
+  }
+
+  /** Reads the job's name and run-record fields in one bounded call; `null` when it does not exist. */
+  private async read(what: string, fields: readonly string[]): Promise<{ delayed: boolean; fields: (string | null)[] } | null> {
+    const k = queueKeys(this.conn.config.prefix, this.queue);
+    const reply = await this.conn.call({ what: `${what} of job "${this.id}"` }, (_, scripts) =>
+      scripts.readJob([k.jobs, k.run(this.id), k.delayed], [this.id, ...fields]),
+    );
+    if (Number(reply[0]) !== 1) return null;
+    const name = String(reply[1]);
+    if (name !== this.contract.name) throw new JobContractMismatchError(this.queue, this.id, this.contract.name, name);
+    return { delayed: Number(reply[2]) === 1, fields: reply.slice(3).map((v) => (v === null ? null : String(v))) };
   }
 }

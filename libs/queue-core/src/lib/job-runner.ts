@@ -67,6 +67,15 @@ export interface AttemptOutcome {
 const MAX_STACKTRACES = 10;
 /** Longest stored stack or message, so one noisy error cannot bloat Redis. */
 const MAX_ERROR_CHARS = 8_000;
+/** Longest stored error code (codes are identifiers; anything longer is noise). */
+const MAX_CODE_CHARS = 100;
+/** Longest stored progress message. */
+export const MAX_PROGRESS_MESSAGE_CHARS = 500;
+
+/** `s` cut to `max` characters, saying how much was cut. */
+export function bounded(s: string, max: number): string {
+  return s.length <= max ? s : `${s.slice(0, max)}… [truncated, ${s.length - max} more characters]`;
+}
 
 /** Errors that no retry can fix: the job fails at once. */
 function isPermanent(err: unknown): boolean {
@@ -87,9 +96,9 @@ function describe(err: unknown): { message: string; code: string; stack: string 
         ? String((e as { code?: unknown }).code)
         : 'JOBQ_HANDLER_ERROR';
   return {
-    message: (e.message || e.name).slice(0, MAX_ERROR_CHARS),
-    code,
-    stack: (e.stack ?? `${e.name}: ${e.message}`).slice(0, MAX_ERROR_CHARS),
+    message: bounded(String(e.message || e.name), MAX_ERROR_CHARS),
+    code: bounded(code, MAX_CODE_CHARS),
+    stack: bounded(String(e.stack ?? `${e.name}: ${e.message}`), MAX_ERROR_CHARS),
   };
 }
 
@@ -145,7 +154,10 @@ export async function runAttempt(
       signal: controller.signal,
       progress: async (percent, message) => {
         if (!Number.isFinite(percent)) throw new TypeError('progress percent must be a finite number');
-        const p: JobProgress = { percent: Math.min(100, Math.max(0, percent)), ...(message === undefined ? {} : { message: String(message) }) };
+        const p: JobProgress = {
+          percent: Math.min(100, Math.max(0, percent)),
+          ...(message === undefined ? {} : { message: bounded(String(message), MAX_PROGRESS_MESSAGE_CHARS) }),
+        };
         stored.progress = p;
         await reportProgress(p);
       },

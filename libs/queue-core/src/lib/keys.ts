@@ -44,6 +44,16 @@ export interface QueueKeys {
   throughput(minuteEpoch: number): string;
   /** Lock so only one worker runs the retention sweep at a time. */
   readonly janitorLock: string;
+  /**
+   * Stream of job events (`ev`, `id`, `name`, `at`, optional `data`), appended by
+   * every script that changes a job's state and trimmed by length.
+   */
+  readonly events: string;
+  /**
+   * List of wake-up tokens: whoever makes jobs waiting pushes one (if the list is
+   * empty) and an idle worker blocked on it takes jobs at once.
+   */
+  readonly wake: string;
 }
 
 /** Keys of a queue `queue` under `prefix`. */
@@ -68,6 +78,8 @@ export function queueKeys(prefix: string, queue: string): QueueKeys {
     expiry: `${x}expiry`,
     throughput: (minute) => `${x}tput:${minute}`,
     janitorLock: `${x}janitor`,
+    events: `${x}events`,
+    wake: `${x}wake`,
   };
 }
 

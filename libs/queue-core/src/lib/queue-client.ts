@@ -1,13 +1,13 @@
 import type { AnyJobContract, PayloadOf } from '@jobq/job-defs';
-import BeeQueue from 'bee-queue';
-import type { Redis } from 'ioredis';
 import type { QueueConfig } from './config';
 import { resolveEnqueueOptions, type EnqueueOptions, type ResolvedJobOptions } from './enqueue-options';
-import { ClosedError, PayloadValidationError, RedisUnavailableError, type FieldIssue } from './errors';
+import { ClosedError, InvalidArgumentError, JobIdConflictError, PayloadValidationError, type FieldIssue } from './errors';
+import { JobEventReader } from './event-reader';
 import { JobHandle } from './job-handle';
-import { globalKeys } from './keys';
+import { JobSubscription, type SubscribeOptions } from './job-subscription';
+import { globalKeys, queueKeys } from './keys';
+import { ProducerConnection } from './producer-connection';
 import type { StoredJob } from './records';
-import { connectRedis, redactUrl } from './redis-connection';
 import { toFieldIssues } from './validation';
 
 /** One job of a bulk enqueue. */
@@ -16,158 +16,178 @@ export interface EnqueueItem<C extends AnyJobContract> {
   readonly options?: EnqueueOptions;
 }
 
-/** What a bee-queue job carries: the job name next to its payload. */
-type JobData = StoredJob['data'];
-
-/** Bulk enqueue writes at most this many jobs per Redis round trip. */
+/** Bulk enqueue writes at most this many jobs per Redis round trip (one atomic script call). */
 const BULK_BATCH = 1_000;
 
 /**
- * The producer: validates payloads against their contracts and enqueues them as
- * bee-queue jobs, then hands back typed {@link JobHandle}s to read status and
- * results. bee-queue gets its own connections (from the URL); queue-core's own
- * keys go through a separate ioredis connection.
+ * The producer: validates payloads against their contracts and enqueues them in
+ * bee-queue's key layout and job format (bee-queue tools still read them), with
+ * one atomic Lua call per batch, then hands back typed {@link JobHandle}s.
+ *
+ * It rides out Redis restarts, failovers and `SCRIPT FLUSH` by itself: the next
+ * call after Redis is back just works. Every call either succeeds or rejects with
+ * `RedisUnavailableError` within `operationTimeoutMs`; a job is never half
+ * written. An enqueue rejected that way after it was sent may still have been
+ * written: retry it with the same `jobId` (idempotent) to be safe.
  *
  * @example
  * ```ts
  * const client = await QueueClient.connect(parseQueueConfig({ redisUrl: 'redis://127.0.0.1:6379' }));
- * const job = await client.enqueue(sendEmail, { to: 'a@example.com', subject: 'Hi', text: 'Hello' });
+ * const job = await client.enqueue(sendEmail, { to: 'a@example.com', subject: 'Hi', text: 'Hello' }, { jobId: 'welcome-a' });
  * const { messageId } = await job.result({ timeoutMs: 10_000 });
  * ```
  */
 export class QueueClient {
-  private readonly queues = new Map<string, Promise<BeeQueue<JobData>>>();
   private readonly knownQueues = new Set<string>();
+  private readonly subscriptions = new Set<JobSubscription<AnyJobContract>>();
+  private readonly results: JobEventReader;
   private closed = false;
 
-  private constructor(
-    private readonly config: QueueConfig,
-    private readonly redis: Redis,
-  ) {}
+  private constructor(private readonly conn: ProducerConnection) {
+    this.results = new JobEventReader(conn.config, conn.redis, `${conn.config.prefix}:producer:events`);
+  }
 
-  /** Connects and checks Redis answers; throws `RedisUnavailableError` after `connectTimeoutMs` otherwise. */
+  /**
+   * Connects and checks Redis answers; rejects with `RedisUnavailableError` within
+   * `connectTimeoutMs` otherwise, saying why (refused, unknown host, ...).
+   */
   static async connect(config: QueueConfig): Promise<QueueClient> {
-    const redis = await connectRedis(config, { connectionName: `${config.prefix}:producer`, failFast: false });
-    return new QueueClient(config, redis);
+    return new QueueClient(await ProducerConnection.connect(config, `${config.prefix}:producer`));
   }
 
   /**
    * Validates `payload` against the contract and enqueues one job. Nothing is
    * written when the payload is invalid (`PayloadValidationError` names every bad
-   * field) or the options are (`InvalidArgumentError`).
+   * field), the options are (`InvalidArgumentError`), or `jobId` belongs to a job
+   * of another name (`JobIdConflictError`).
    */
   async enqueue<C extends AnyJobContract>(contract: C, payload: PayloadOf<C>, options?: EnqueueOptions): Promise<JobHandle<C>> {
-    const [handle] = await this.enqueueMany(contract, [{ payload, options }]);
+    const [handle] = await this.write(contract, [{ payload, options }], false);
     return handle;
   }
 
   /**
-   * Validates every payload, then enqueues them all, one Redis round trip per
-   * batch of 1,000. If any payload is invalid nothing is written and the error's
-   * paths start with the item index (`3.to`).
+   * Validates every payload and its options, then enqueues them all, one atomic
+   * Redis call per batch of 1,000. If any item is invalid nothing is written and
+   * the error names it by index (`3.to`, `0.delayMs`).
    */
   async enqueueMany<C extends AnyJobContract>(contract: C, items: readonly EnqueueItem<C>[]): Promise<JobHandle<C>[]> {
-    this.assertOpen();
-    const now = Date.now();
-    const issues: FieldIssue[] = [];
-    const prepared = items.map((item, i) => {
-      const checked = contract.payload.safeParse(item.payload);
-      if (!checked.success) issues.push(...toFieldIssues(checked.error, items.length > 1 ? String(i) : ''));
-      return { payload: item.payload, options: resolveEnqueueOptions(contract, item.options, now) };
-    });
-    if (issues.length > 0) throw new PayloadValidationError(contract.name, issues);
-
-    const queue = await this.beeQueue(contract.queue);
-    const handles: JobHandle<C>[] = [];
-    for (let start = 0; start < prepared.length; start += BULK_BATCH) {
-      const batch = prepared.slice(start, start + BULK_BATCH);
-      const jobs = batch.map((p) => createBeeJob(queue, contract.name, p.payload, p.options));
-      const errors = await queue.saveAll(jobs);
-      // bee-queue assigns ids in promise callbacks that settle after saveAll resolves.
-      await new Promise((r) => setImmediate(r));
-      const failure = errors.values().next();
-      if (!failure.done) throw failure.value;
-      jobs.forEach((job, i) => {
-        const requested = batch[i].options.jobId;
-        const id = job.id ?? requested;
-        handles.push(new JobHandle(this.redis, this.config.prefix, contract, String(id), job.id !== null));
-      });
-    }
-    return handles;
+    return this.write(contract, items, true);
   }
 
   /** A handle to an existing job (no Redis call until you use it). */
   job<C extends AnyJobContract>(contract: C, id: string): JobHandle<C> {
-    return new JobHandle(this.redis, this.config.prefix, contract, id, false);
+    this.assertOpen();
+    return new JobHandle(this.conn, this.results, contract, id, false);
   }
 
-  /** Closes every connection. Jobs already enqueued are unaffected. */
+  /**
+   * Typed events of `contract`'s jobs (`succeeded` with the typed result, `failed`,
+   * `progress`), pushed from the queue's event stream. Close it when done.
+   *
+   * @example
+   * ```ts
+   * const events = await client.events(sendEmail);
+   * events.on('succeeded', (e) => console.log(e.id, e.result?.messageId));
+   * ```
+   */
+  async events<C extends AnyJobContract>(contract: C, options: SubscribeOptions = {}): Promise<JobSubscription<C>> {
+    this.assertOpen();
+    const reader = new JobEventReader(this.conn.config, this.conn.redis, `${this.conn.config.prefix}:producer:subscription`);
+    const sub = new JobSubscription(this.conn, reader, contract);
+    try {
+      await sub.start(options.from);
+    } catch (err) {
+      await reader.close();
+      throw err;
+    }
+    this.subscriptions.add(sub as unknown as JobSubscription<AnyJobContract>);
+    return sub;
+  }
+
+  /** Closes every connection (and subscription). Jobs already enqueued are unaffected. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    const queues = await Promise.allSettled([...this.queues.values()]);
-    await Promise.allSettled(queues.map((q) => (q.status === 'fulfilled' ? q.value.close() : undefined)));
-    this.redis.disconnect();
+    await Promise.allSettled([...this.subscriptions].map((s) => s.close()));
+    await this.results.close();
+    this.conn.close();
   }
 
   private assertOpen(): void {
     if (this.closed) throw new ClosedError('QueueClient');
   }
 
-  private beeQueue(name: string): Promise<BeeQueue<JobData>> {
-    let queue = this.queues.get(name);
-    if (!queue) {
-      queue = this.openBeeQueue(name);
-      this.queues.set(name, queue);
-      queue.catch(() => this.queues.delete(name));
+  private async write<C extends AnyJobContract>(contract: C, items: readonly EnqueueItem<C>[], indexed: boolean): Promise<JobHandle<C>[]> {
+    this.assertOpen();
+    const now = Date.now();
+    const issues: FieldIssue[] = [];
+    const optionErrors: string[] = [];
+    const prepared = items.map((item, i) => {
+      const at = indexed ? String(i) : '';
+      const checked = contract.payload.safeParse(item.payload);
+      if (!checked.success) issues.push(...toFieldIssues(checked.error, at));
+      try {
+        return { payload: item.payload, options: resolveEnqueueOptions(contract, item.options, now, at) };
+      } catch (err) {
+        optionErrors.push((err as Error).message);
+        return null;
+      }
+    });
+    if (issues.length > 0) throw new PayloadValidationError(contract.name, issues);
+    if (optionErrors.length > 0) throw new InvalidArgumentError(optionErrors.join('; '));
+
+    const prefix = this.conn.config.prefix;
+    const k = queueKeys(prefix, contract.queue);
+    const keys = [k.id, k.jobs, k.waiting, k.delayed, k.events, k.wake, `${k.base}earlierDelayed`];
+    const handles: JobHandle<C>[] = [];
+    await this.registerQueue(contract.queue);
+    for (let start = 0; start < prepared.length; start += BULK_BATCH) {
+      const batch = prepared.slice(start, start + BULK_BATCH) as { payload: unknown; options: ResolvedJobOptions }[];
+      const args: (string | number)[] = [this.conn.config.eventsMaxLen, now];
+      for (const p of batch) args.push(p.options.jobId ?? '', contract.name, storedJobJson(contract.name, p.payload, p.options, now), p.options.runAt ?? 0);
+      const written = start > 0 ? `Jobs 0-${start - 1} were written; ` : '';
+      const reply = await this.conn.call(
+        {
+          what: `enqueue of ${batch.length} "${contract.name}" job${batch.length === 1 ? '' : 's'}`,
+          writes: `${written}the job${batch.length === 1 ? '' : 's'} of this call may or may not have been written: retry with the same jobId to be safe`,
+        },
+        (_, scripts) => scripts.enqueueJobs(keys, args),
+      );
+      if (reply[0] === 'conflict') {
+        const index = start + Number(reply[1]);
+        const conflict = new JobIdConflictError(contract.queue, String(reply[2]), contract.name, String(reply[3]));
+        if (indexed) conflict.message = `Item ${index}: ${conflict.message}`;
+        throw conflict;
+      }
+      for (let i = 1; i < reply.length; i += 2) {
+        handles.push(new JobHandle(this.conn, this.results, contract, String(reply[i]), Number(reply[i + 1]) === 1));
+      }
     }
-    return queue;
+    return handles;
   }
 
-  private async openBeeQueue(name: string): Promise<BeeQueue<JobData>> {
-    const queue = new BeeQueue<JobData>(name, {
-      prefix: this.config.prefix,
-      redis: { url: this.config.redisUrl } as BeeQueue.QueueSettings['redis'],
-      isWorker: false,
-      getEvents: false,
-      sendEvents: false,
-      storeJobs: false,
-      activateDelayedJobs: false,
-    });
-    // bee-queue's node_redis client reconnects on its own; errors surface through
-    // the commands that fail.
-    queue.on('error', () => undefined);
-    const timeout = this.config.connectTimeoutMs;
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      await Promise.race([
-        queue.ready(),
-        new Promise((_, reject) => {
-          timer = setTimeout(
-            () => reject(new RedisUnavailableError(`bee-queue could not reach Redis at ${redactUrl(this.config.redisUrl)} within ${timeout} ms.`)),
-            timeout,
-          );
-        }),
-      ]);
-    } catch (err) {
-      void queue.close().catch(() => undefined);
-      throw err;
-    } finally {
-      clearTimeout(timer);
-    }
-    if (!this.knownQueues.has(name)) {
-      await this.redis.sadd(globalKeys(this.config.prefix).queues, name);
-      this.knownQueues.add(name);
-    }
-    return queue;
+  /** Adds the queue to the set of known queues (once per client; the dashboard lists it). */
+  private async registerQueue(queue: string): Promise<void> {
+    if (this.knownQueues.has(queue)) return;
+    await this.conn.call({ what: `registration of queue "${queue}"`, writes: 'nothing else was written' }, (redis) =>
+      redis.sadd(globalKeys(this.conn.config.prefix).queues, queue),
+    );
+    this.knownQueues.add(queue);
   }
 }
 
-function createBeeJob(queue: BeeQueue<JobData>, name: string, payload: unknown, o: ResolvedJobOptions): BeeQueue.Job<JobData> {
-  const job = queue.createJob({ name, payload }).retries(o.retries).timeout(o.timeoutMs);
-  if (o.jobId !== undefined) job.setId(o.jobId);
-  if (o.backoff) job.backoff(o.backoff.strategy, o.backoff.delay);
-  if (o.runAt !== undefined) job.delayUntil(o.runAt);
-  (job.options as Record<string, unknown>)['jobq'] = o.jobq;
-  return job;
+/** bee-queue's job JSON (`{data, options, status, progress}`), with the job name first in `data`. */
+function storedJobJson(name: string, payload: unknown, o: ResolvedJobOptions, now: number): string {
+  const options: StoredJob['options'] = {
+    timestamp: now,
+    retries: o.retries,
+    timeout: o.timeoutMs,
+    stacktraces: [],
+    ...(o.backoff ? { backoff: o.backoff } : {}),
+    ...(o.runAt !== undefined ? { delay: o.runAt } : {}),
+    jobq: o.jobq,
+  };
+  const job: StoredJob = { data: { name, payload }, options, status: 'created', progress: 0 };
+  return JSON.stringify(job);
 }

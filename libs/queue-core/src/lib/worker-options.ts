@@ -30,8 +30,14 @@ export interface WorkerOptions {
   readonly heartbeatMs?: number;
   /** Registry record lifetime without heartbeats. @defaultValue 3 x heartbeatMs */
   readonly registryTtlMs?: number;
-  /** Longest pause between polls of empty queues. @defaultValue 200 */
-  readonly idlePollMaxMs?: number;
+  /**
+   * Idle workers block on Redis and are woken the moment a job is enqueued; as a
+   * safety net for jobs written without a wake-up (plain bee-queue producers),
+   * the fleet also looks at its queues about this often: each worker every
+   * `safetyPollMs` × the number of registered workers (jittered, at most 60 s).
+   * @defaultValue 1000
+   */
+  readonly safetyPollMs?: number;
   /** Period of the retention sweep. @defaultValue 30000 */
   readonly sweepIntervalMs?: number;
   /**
@@ -49,7 +55,7 @@ const schema = z.object({
   maxStalls: z.number().int().min(0).max(100).default(2),
   heartbeatMs: z.number().int().min(50).default(5_000),
   registryTtlMs: z.number().int().min(100).optional(),
-  idlePollMaxMs: z.number().int().min(1).max(10_000).default(200),
+  safetyPollMs: z.number().int().min(50).max(60_000).default(1_000),
   sweepIntervalMs: z.number().int().min(100).default(30_000),
   maxFinishedJobs: z.number().int().min(1).default(1_000_000),
   queues: z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'has an invalid queue name')).min(1).optional(),
@@ -64,7 +70,7 @@ export interface ResolvedWorkerOptions {
   readonly maxStalls: number;
   readonly heartbeatMs: number;
   readonly registryTtlMs: number;
-  readonly idlePollMaxMs: number;
+  readonly safetyPollMs: number;
   readonly sweepIntervalMs: number;
   readonly maxFinishedJobs: number;
 }
@@ -95,7 +101,7 @@ export function resolveWorkerOptions(options: WorkerOptions): ResolvedWorkerOpti
     maxStalls: o.maxStalls,
     heartbeatMs: o.heartbeatMs,
     registryTtlMs: o.registryTtlMs ?? o.heartbeatMs * 3,
-    idlePollMaxMs: o.idlePollMaxMs,
+    safetyPollMs: o.safetyPollMs,
     sweepIntervalMs: o.sweepIntervalMs,
     maxFinishedJobs: o.maxFinishedJobs,
   };

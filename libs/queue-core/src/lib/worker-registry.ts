@@ -21,13 +21,21 @@ export class WorkerRegistry {
     this.keys = globalKeys(prefix);
   }
 
-  /** Writes (or refreshes) a worker's record; it expires after `ttlMs` unless written again. */
-  async write(info: WorkerInfo, ttlMs: number): Promise<void> {
-    await this.redis
-      .multi()
+  /**
+   * Writes (or refreshes) a worker's record; it expires after `ttlMs` unless
+   * written again. Resolves with the number of registered workers (live or not
+   * yet pruned), which workers use to spread their safety polls.
+   */
+  async write(info: WorkerInfo, ttlMs: number): Promise<number> {
+    const replies = await this.redis
+      .pipeline()
       .set(this.keys.worker(info.name), JSON.stringify(info), 'PX', ttlMs)
       .zadd(this.keys.workers, info.lastHeartbeat, info.name)
+      .zcard(this.keys.workers)
       .exec();
+    const failed = replies?.find(([err]) => err);
+    if (failed) throw failed[0];
+    return Number(replies?.[2]?.[1] ?? 1);
   }
 
   /** Removes a worker's record at once (graceful shutdown). */

@@ -6,9 +6,9 @@ import { ClosedError, STALLED_MESSAGE_TEMPLATE } from './errors';
 import type { BoundHandler } from './handler';
 import { parseStoredJob, runAttempt, slotKey, UNREADABLE, type AttemptOutcome, type TakenJob } from './job-runner';
 import { globalKeys, minuteOf, queueKeys, type QueueKeys } from './keys';
-import { WorkerScripts } from './lua';
+import { QueueScripts, type TakeReply } from './lua';
 import type { JobProgress, StoredJob, WorkerInfo } from './records';
-import { connectRedis } from './redis-connection';
+import { connectRedis, createRedis, waitUntilReady } from './redis-connection';
 import { THROUGHPUT_RETENTION_SECONDS } from './throughput';
 import { resolveWorkerOptions, type ResolvedWorkerOptions, type WorkerOptions } from './worker-options';
 import { WorkerRegistry } from './worker-registry';
@@ -84,10 +84,15 @@ function bounded<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
  * - Each payload and result is checked against its contract; a bad payload fails
  *   that job (no retry) and the worker goes on.
  * - Timeouts are real: the job is failed and the handler's `signal` aborts.
- * - Retries with backoff; delayed jobs are raised by the polling workers.
+ * - Idle workers block on Redis (a connection of their own) and take a job the
+ *   moment it is enqueued; they sleep until the earliest delayed job or retry is
+ *   due. A slow, fleet-wide safety poll also picks up jobs written without a
+ *   wake-up (plain bee-queue producers).
+ * - Retries with backoff.
  * - Results and errors are stored with their retention; history is indexed.
- * - Jobs of dead workers are recovered on every stall interval; a job that loses
- *   its worker more than `maxStalls` times is failed (`JOBQ_JOB_STALLED`).
+ * - Jobs of dead workers are back in waiting within one stall interval (checks run
+ *   every half interval, fleet-wide); a job that loses its worker more than
+ *   `maxStalls` times is failed (`JOBQ_JOB_STALLED`).
  * - Heartbeats keep the worker's registry record alive.
  * - `close()` drains gracefully; `stopNow()` gives running jobs back at once.
  */
@@ -96,12 +101,22 @@ export class Worker extends EventEmitter<WorkerEvents> {
   private readonly handlers = new Map<string, BoundHandler>();
   private readonly keys: QueueKeys[];
   private readonly keysByQueue: ReadonlyMap<string, QueueKeys>;
-  /** KEYS of the Lua `take` function: per queue waiting, active, jobs, delayed. */
+  /** KEYS of the Lua `take` function: per queue waiting, active, jobs, delayed, events, wake. */
   private readonly takeKeys: string[];
   private readonly identity: { hostname: string; pid: number };
   private readonly running = new Map<string, RunningJob>();
   private redis: Redis | null = null;
-  private scripts: WorkerScripts | null = null;
+  /** Connection for the idle wait (BLPOP on the queues' wake lists). */
+  private blocking: Redis | null = null;
+  private blockingId: number | null = null;
+  /** Set while the dispatch loop is blocked in BLPOP. */
+  private idling: Promise<unknown> | null = null;
+  /** Earliest run-at of a delayed job in our queues, and the timer that wakes us for it. */
+  private dueAt = -1;
+  private dueTimer: NodeJS.Timeout | null = null;
+  /** Registered workers, from the last heartbeat (spreads the safety poll). */
+  private fleetSize = 1;
+  private scripts: QueueScripts | null = null;
   private registry: WorkerRegistry | null = null;
   private state: 'new' | 'running' | 'stopping' | 'closed' = 'new';
   private wake: (() => void) | null = null;
@@ -122,12 +137,12 @@ export class Worker extends EventEmitter<WorkerEvents> {
     for (const h of options.handlers) this.handlers.set(slotKey(h.contract.queue, h.contract.name), h);
     this.keys = this.options.queues.map((q) => queueKeys(config.prefix, q));
     this.keysByQueue = new Map(this.options.queues.map((q, i) => [q, this.keys[i]]));
-    this.takeKeys = this.keys.flatMap((k) => [k.waiting, k.active, k.jobs, k.delayed]);
+    this.takeKeys = this.keys.flatMap((k) => [k.waiting, k.active, k.jobs, k.delayed, k.events, k.wake]);
     this.identity = { hostname: options.hostname ?? osHostname(), pid: options.pid ?? process.pid };
   }
 
   /** The connection and scripts; only used between start() and close(). */
-  private get live(): { redis: Redis; scripts: WorkerScripts } {
+  private get live(): { redis: Redis; scripts: QueueScripts } {
     if (!this.redis || !this.scripts) throw new ClosedError(`Worker "${this.name}" is not started; call start() first`);
     return { redis: this.redis, scripts: this.scripts };
   }
@@ -162,7 +177,17 @@ export class Worker extends EventEmitter<WorkerEvents> {
     if (this.state !== 'new') throw new ClosedError(`Worker "${this.name}" was already started; create a new one`);
     const redis = await connectRedis(this.config, { connectionName: `${this.config.prefix}:worker:${this.name}`, failFast: false });
     this.redis = redis;
-    this.scripts = new WorkerScripts(redis);
+    this.scripts = new QueueScripts(redis);
+    const blocking = createRedis(this.config, { connectionName: `${this.config.prefix}:worker:${this.name}:wait`, failFast: true, blocking: true });
+    this.blocking = blocking;
+    blocking.on('ready', () => {
+      blocking.client('ID').then(
+        (id) => (this.blockingId = Number(id)),
+        () => (this.blockingId = null),
+      );
+    });
+    blocking.connect().catch(() => undefined);
+    await waitUntilReady(blocking, this.config.connectTimeoutMs).catch(() => undefined);
     this.registry = new WorkerRegistry(redis, this.config.prefix);
     redis.on('close', () => {
       if (!this.redisDown && this.state === 'running') {
@@ -181,9 +206,12 @@ export class Worker extends EventEmitter<WorkerEvents> {
     this.state = 'running';
     await redis.sadd(globalKeys(this.config.prefix).queues, ...this.options.queues);
     await this.heartbeat();
+    const interval = this.options.stallIntervalMs;
     this.timers.push(
-      setInterval(() => void this.heartbeat(), Math.min(this.options.heartbeatMs, Math.floor(this.options.stallIntervalMs / 2))),
-      setInterval(() => void this.checkStalled(), this.options.stallIntervalMs),
+      setInterval(() => void this.heartbeat(), this.options.heartbeatMs),
+      // Claims land every quarter interval, well inside the 0.45-interval lock of the check.
+      setInterval(() => void this.claimRunning(), Math.max(25, Math.floor(interval / 4))),
+      setInterval(() => void this.checkStalled(), Math.max(50, Math.floor(interval / 2))),
       setInterval(() => void this.sweep(), this.options.sweepIntervalMs),
     );
     void this.checkStalled();
@@ -218,6 +246,9 @@ export class Worker extends EventEmitter<WorkerEvents> {
   private async shutdown(graceMs: number): Promise<CloseSummary> {
     this.state = 'stopping';
     this.wake?.();
+    this.clearDue();
+    // Never stay in a blocking wait: dropping its connection ends it at once.
+    this.blocking?.disconnect();
     const grace = new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, graceMs);
       this.cutGrace = () => {
@@ -241,14 +272,15 @@ export class Worker extends EventEmitter<WorkerEvents> {
       undefined,
     );
     this.state = 'closed';
+    this.clearDue();
+    this.blocking?.disconnect();
     this.redis?.disconnect();
     return { completed: before - left.length, requeued };
   }
 
   /** The dispatch loop: fills free slots with jobs, queues in priority order. */
   private async dispatch(): Promise<void> {
-    const { concurrency, idlePollMaxMs } = this.options;
-    let idle = 5;
+    const { concurrency } = this.options;
     let failures = 0;
     while (this.state === 'running') {
       const free = concurrency - this.running.size;
@@ -259,7 +291,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
         await new Promise((r) => setImmediate(r));
         continue;
       }
-      let reply: (string | number)[];
+      let reply: TakeReply;
       try {
         reply = await this.live.scripts.fetchJobs(this.takeKeys, this.takeArgs(free));
         failures = 0;
@@ -269,19 +301,91 @@ export class Worker extends EventEmitter<WorkerEvents> {
         await this.waitForWake(Math.min(100 * 2 ** failures, 5_000));
         continue;
       }
-      const taken = this.parseTaken(reply);
+      const taken = this.parseTaken(reply[0]);
       if (this.state !== 'running') {
         // close() began while the fetch was in flight: hand these straight back.
         await this.giveBack(taken.map((t) => this.track(t, t.stored?.data.name ?? UNREADABLE)));
         break;
       }
-      if (taken.length === 0) {
-        await this.waitForWake(idle);
-        idle = Math.min(idle * 2, idlePollMaxMs);
-        continue;
-      }
-      idle = 5;
       for (const t of taken) this.start1(t);
+      if (taken.length < free) {
+        this.noteEarliest(Number(reply[1]));
+        await this.idle();
+      }
+    }
+  }
+
+  /**
+   * Waits, with free slots and nothing to take, until a wake-up token is pushed
+   * on one of our queues (BLPOP on a connection of our own), the earliest delayed
+   * job is due (a local timer interrupts the wait with CLIENT UNBLOCK, which is
+   * precise where Redis' own timeouts are not), or the safety poll comes round.
+   */
+  private async idle(): Promise<void> {
+    if (this.dueAt > 0 && this.dueAt <= Date.now()) return;
+    const blocking = this.blocking;
+    if (!blocking || this.state !== 'running') return;
+    // Fleet-wide about one safety poll per `safetyPollMs`: each worker waits that times the fleet, jittered.
+    const pollMs = Math.min(60_000, this.options.safetyPollMs * Math.max(1, this.fleetSize) * (0.75 + Math.random() / 2));
+    try {
+      if (blocking.status !== 'ready') {
+        // Reconnecting (or not yet connected): wait for it rather than spin; the
+        // safety poll runs when it comes back.
+        if (blocking.status === 'wait') blocking.connect().catch(() => undefined);
+        await waitUntilReady(blocking, pollMs).catch(() => undefined);
+        return;
+      }
+      const wait = blocking.blpop(...this.keys.map((k) => k.wake), Math.max(0.01, pollMs / 1000));
+      this.idling = wait;
+      await wait;
+    } catch (err) {
+      if (this.state !== 'running') return;
+      this.emit('error', err as Error);
+      await this.waitForWake(500);
+    } finally {
+      this.idling = null;
+    }
+  }
+
+  /** Remembers when the next delayed job is due and sets the timer that ends the idle wait then. */
+  private noteEarliest(at: number): void {
+    if (!Number.isFinite(at) || at === 0) return;
+    if (at < 0) {
+      this.clearDue();
+      return;
+    }
+    if (this.dueTimer && this.dueAt > 0 && this.dueAt <= at) return;
+    this.clearDue();
+    this.dueAt = at;
+    this.dueTimer = setTimeout(() => {
+      this.dueTimer = null;
+      this.dueAt = -1;
+      this.wake?.();
+      void this.interruptIdle();
+    }, Math.max(0, at - Date.now()));
+  }
+
+  private clearDue(): void {
+    if (this.dueTimer) clearTimeout(this.dueTimer);
+    this.dueTimer = null;
+    this.dueAt = -1;
+  }
+
+  /**
+   * Ends the current idle wait. CLIENT UNBLOCK answers 0 when the BLPOP has not
+   * reached Redis yet, so it is repeated (briefly) until the wait really ended.
+   */
+  private async interruptIdle(): Promise<void> {
+    for (let tries = 0; this.idling && tries < 50 && this.state === 'running'; tries += 1) {
+      const id = this.blockingId;
+      if (id === null) return;
+      try {
+        const unblocked = await this.live.redis.client('UNBLOCK', id);
+        if (Number(unblocked) === 1) return;
+      } catch {
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 2));
     }
   }
 
@@ -292,7 +396,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
 
   /** ARGV of the Lua `take` function. */
   private takeArgs(max: number): (string | number)[] {
-    return [max, Date.now(), this.options.name, this.keys.length, ...this.keys.map((k) => k.base)];
+    return [max, Date.now(), this.options.name, this.keys.length, this.config.eventsMaxLen, ...this.keys.map((k) => k.base)];
   }
 
   /** Reads the flat reply of the Lua `take` function. */
@@ -341,7 +445,9 @@ export class Worker extends EventEmitter<WorkerEvents> {
     let lastProgress: JobProgress | undefined;
     entry.done = runAttempt(t, this.handlers, entry.controller, async (p) => {
       lastProgress = p;
-      if (!entry.abandoned) await this.live.redis.hset(k.run(t.id), 'progress', JSON.stringify(p));
+      if (!entry.abandoned) {
+        await this.live.scripts.reportProgress([k.run(t.id), k.events], [t.id, name, JSON.stringify(p), Date.now(), this.config.eventsMaxLen]);
+      }
     })
       .then((outcome) => this.record(k, t, entry, outcome, lastProgress))
       .catch((err) => {
@@ -371,6 +477,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
       k.expiry,
       k.run(t.id),
       k.throughput(minuteOf(now)),
+      k.events,
+      k.wake,
     ];
     const args = [
       t.id,
@@ -385,14 +493,17 @@ export class Worker extends EventEmitter<WorkerEvents> {
       o.retryAt,
       THROUGHPUT_RETENTION_SECONDS,
       progress ? JSON.stringify(progress) : '',
+      o.name,
+      this.config.eventsMaxLen,
     ];
     let next: TakenJob[] = [];
     for (let tries = 0; ; tries += 1) {
       if (entry.abandoned) return;
       try {
         // Take the next job for this slot in the same round trip.
-        const [, reply] = await this.live.scripts.finishJob([...keys, ...this.takeKeys], [...args, ...this.takeArgs(this.state === 'running' ? 1 : 0)]);
-        next = this.parseTaken(reply);
+        const [, jobs, earliest] = await this.live.scripts.finishJob([...keys, ...this.takeKeys], [...args, ...this.takeArgs(this.state === 'running' ? 1 : 0)]);
+        next = this.parseTaken(jobs);
+        if (next.length === 0 && this.state === 'running') this.noteEarliest(Number(earliest));
         break;
       } catch (err) {
         this.emit('error', err as Error);
@@ -428,7 +539,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       if (ids.length === 0) continue;
       const k = this.keys[i];
       try {
-        requeued += await this.live.scripts.requeueJobs([k.active, k.waiting, k.stalling], [k.base, ...ids]);
+        requeued += await this.live.scripts.requeueJobs([k.active, k.waiting, k.stalling, k.jobs, k.events, k.wake], [k.base, Date.now(), this.config.eventsMaxLen, ...ids]);
       } catch (err) {
         // The stall check will recover them instead.
         this.emit('error', err as Error);
@@ -438,15 +549,12 @@ export class Worker extends EventEmitter<WorkerEvents> {
     return requeued;
   }
 
-  /** Refreshes the registry record and claims running jobs against the stall check. */
+  /** Refreshes the registry record (and learns the fleet's size). */
   private async heartbeat(): Promise<void> {
     if (!this.redis || !this.registry || this.state === 'closed' || this.heartbeatBusy) return;
     this.heartbeatBusy = true;
     try {
-      const byQueue = new Map<string, string[]>();
-      for (const r of this.running.values()) if (!r.abandoned) byQueue.set(r.queue, [...(byQueue.get(r.queue) ?? []), r.id]);
-      const claims = [...byQueue].map(([q, ids]) => this.live.redis.srem(this.keysOf(q).stalling, ...ids));
-      await Promise.all([this.registry.write(this.info, this.options.registryTtlMs), ...claims]);
+      this.fleetSize = await this.registry.write(this.info, this.options.registryTtlMs);
     } catch (err) {
       this.emit('error', err as Error);
     } finally {
@@ -454,16 +562,33 @@ export class Worker extends EventEmitter<WorkerEvents> {
     }
   }
 
+  /** Claims running jobs against the stall check (removes them from the stalling sets). */
+  private async claimRunning(): Promise<void> {
+    if (!this.redis || this.state === 'closed' || this.running.size === 0) return;
+    const byQueue = new Map<string, string[]>();
+    for (const r of this.running.values()) if (!r.abandoned) byQueue.set(r.queue, [...(byQueue.get(r.queue) ?? []), r.id]);
+    try {
+      await Promise.all([...byQueue].map(([q, ids]) => this.live.redis.srem(this.keysOf(q).stalling, ...ids)));
+    } catch (err) {
+      this.emit('error', err as Error);
+    }
+  }
+
   /** Recovers jobs of dead workers (bee-queue's stall check, plus a stall limit). */
   private async checkStalled(): Promise<void> {
     if (this.state !== 'running') return;
-    const now = Date.now();
+    // Checks run at most once per 0.45 interval fleet-wide, and every worker tries
+    // each half interval: so while any worker lives they run 0.45-0.5 intervals
+    // apart, and a job unclaimed across two checks is back within one interval.
+    const lockMs = Math.floor(this.options.stallIntervalMs * 0.45);
     for (const [i, k] of this.keys.entries()) {
       const queue = this.options.queues[i];
       try {
+        if (!(await this.live.redis.set(k.stallBlock, this.name, 'PX', lockMs, 'NX'))) continue;
+        const now = Date.now();
         const [recovered, failed] = await this.live.scripts.checkStalled(
-          [k.stallBlock, k.stalling, k.waiting, k.active, k.jobs, k.failed, k.index('failed'), k.expiry, k.throughput(minuteOf(now))],
-          [this.options.stallIntervalMs, this.options.maxStalls, now, k.base, THROUGHPUT_RETENTION_SECONDS, STALLED_MESSAGE_TEMPLATE],
+          [k.stallBlock, k.stalling, k.waiting, k.active, k.jobs, k.failed, k.index('failed'), k.expiry, k.throughput(minuteOf(now)), k.events, k.wake],
+          [0, this.options.maxStalls, now, k.base, THROUGHPUT_RETENTION_SECONDS, STALLED_MESSAGE_TEMPLATE, this.config.eventsMaxLen],
         );
         if (failed.length > 0) await this.markStalledFailed(k, failed);
         if (recovered.length > 0 || failed.length > 0) {

@@ -1,8 +1,9 @@
 // The inspection API against the real runtime: jobs enqueued by QueueClient and
 // run (and failed) by a Worker, then listed, looked up, retried and removed.
 import { defineJob, z } from '@jobq/job-defs';
+import { deletePrefix, waitFor } from '@jobq/testing';
 import type { Redis } from 'ioredis';
-import { deletePrefix, rawRedis, testConfig, waitFor } from '../../../test/helpers';
+import { rawRedis, testConfig } from '../../../test/helpers';
 import { handle } from '../handler';
 import { queueKeys } from '../keys';
 import { QueueClient } from '../queue-client';
@@ -44,7 +45,7 @@ beforeAll(async () => {
       }),
     ],
     heartbeatMs: 200,
-    idlePollMaxMs: 20,
+    safetyPollMs: 200,
   });
   inspector = new QueueInspector(redis, config.prefix);
   admin = new QueueAdmin(redis, config.prefix, { chunkSize: 2 });

@@ -1,19 +1,26 @@
+import { EVENT_FUNCTIONS } from './events';
+
 /**
- * bee-queue's stall check plus a stall limit. At most once per interval (a
- * shared lock): every job still in the stalling set was not claimed by a live
+ * bee-queue's stall check plus a stall limit. At most once per lock period (a
+ * shared lock; the caller passes a period a little under half the stall
+ * interval, so that with any live worker checks run 0.45-0.5 intervals apart and
+ * a dead worker's job is back within one interval): every job still in the stalling set was not claimed by a live
  * worker's heartbeat since the last check, so its worker is gone. Such a job goes
  * back to the front of waiting, unless it has now stalled more than the limit
  * (it probably kills its worker): then it is failed for good. Afterwards every
  * active job is copied into the stalling set for the next round.
  *
+ * Appends a `stalled` event per recovered job (and wakes an idle worker) and a
+ * `failed` event per job failed by the limit.
+ *
  * KEYS: 1 stallBlock, 2 stalling, 3 waiting, 4 active, 5 jobs, 6 failed set,
- *       7 failed index, 8 expiry, 9 throughput bucket
- * ARGV: 1 interval ms, 2 max stalls, 3 now ms, 4 key base, 5 throughput TTL s,
- *       6 error message template ('%d' = stalls)
+ *       7 failed index, 8 expiry, 9 throughput bucket, 10 events, 11 wake
+ * ARGV: 1 lock period ms ('0': the caller already holds the lock), 2 max stalls, 3 now ms, 4 key base, 5 throughput TTL s,
+ *       6 error message template ('%d' = stalls), 7 events max length
  * Returns { recovered ids, failed ids }.
  */
-export const CHECK_STALLED = `
-if not redis.call('set', KEYS[1], '1', 'PX', tonumber(ARGV[1]), 'NX') then
+export const CHECK_STALLED = `${EVENT_FUNCTIONS}
+if ARGV[1] ~= '0' and not redis.call('set', KEYS[1], '1', 'PX', tonumber(ARGV[1]), 'NX') then
   return {{}, {}}
 end
 local maxStalls = tonumber(ARGV[2])
@@ -44,6 +51,8 @@ for _, id in ipairs(redis.call('smembers', KEYS[2])) do
       redis.call('zadd', KEYS[8], tonumber(now) + keep * 1000, id)
       redis.call('hset', run, 'state', 'failed', 'finishedAt', now, 'errorCode', 'JOBQ_JOB_STALLED',
         'error', string.format(ARGV[6], stalls), 'stack', '')
+      emit(KEYS[10], ARGV[7], 'failed', id, name, now,
+        cjson.encode({message = string.format(ARGV[6], stalls), code = 'JOBQ_JOB_STALLED'}))
       redis.call('hincrby', KEYS[9], 'processed', 1)
       redis.call('hincrby', KEYS[9], 'failed', 1)
       redis.call('expire', KEYS[9], tonumber(ARGV[5]))
@@ -52,9 +61,11 @@ for _, id in ipairs(redis.call('smembers', KEYS[2])) do
       redis.call('hincrby', run, 'attempts', -1)
       redis.call('hset', run, 'state', 'waiting')
       redis.call('rpush', KEYS[3], id)
+      emit(KEYS[10], ARGV[7], 'stalled', id, nameOf(json), now, '{"stalls":' .. stalls .. '}')
     end
   end
 end
+if #recovered > 0 then wake(KEYS[11]) end
 redis.call('del', KEYS[2])
 local actives = redis.call('lrange', KEYS[4], 0, -1)
 for i = 1, #actives, 1000 do

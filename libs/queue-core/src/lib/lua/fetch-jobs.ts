@@ -1,27 +1,39 @@
+import { EVENT_FUNCTIONS } from './events';
+
+/** Keys the `take` function reads per queue, in this order. */
+export const TAKE_KEYS_PER_QUEUE = 6;
+
 /**
  * `take(k, a)`: takes up to ARGV[a+1] jobs for one worker, queues in priority
  * order. For each queue it first raises due delayed jobs, then moves ids
  * waiting -> active (RPOPLPUSH, as bee-queue does) until the batch is full; only
  * when a queue is empty does it look at the next one. Marks each job's run record
- * active.
+ * active and appends an `active` event. When the batch is full and jobs are still
+ * waiting, it leaves a wake-up token so another idle worker takes them.
  *
- * KEYS after offset k: per queue, in priority order: waiting, active, jobs, delayed
- * ARGV after offset a: max, now ms, worker name, queue count, then each queue's key
- *   base (`prefix:queue:`)
- * Returns a flat list: queueIndex (1-based), id, job JSON, attempt number, ...
+ * KEYS after offset k: per queue, in priority order: waiting, active, jobs,
+ *   delayed, events, wake
+ * ARGV after offset a: max, now ms, worker name, queue count, events max length,
+ *   then each queue's key base (`prefix:queue:`)
+ * Returns (two values) a flat list: queueIndex (1-based), id, job JSON, attempt
+ * number, ...; and, when fewer than max jobs were taken, the earliest run-at ms
+ * of the queues' delayed jobs (-1 = none; 0 when the batch was full).
  */
-export const TAKE_FUNCTION = `
+export const TAKE_FUNCTION = `${EVENT_FUNCTIONS}
 local function take(k, a)
   local max = tonumber(ARGV[a + 1])
   local now = tonumber(ARGV[a + 2])
   local worker = ARGV[a + 3]
   local nq = tonumber(ARGV[a + 4])
+  local maxlen = ARGV[a + 5]
   local out = {}
   local got = 0
+  if max <= 0 then return out, 0 end
   for q = 1, nq do
     if got >= max then break end
-    local waiting, active, jobs, delayed = KEYS[k + q*4-3], KEYS[k + q*4-2], KEYS[k + q*4-1], KEYS[k + q*4]
-    local base = ARGV[a + 4 + q]
+    local o = k + (q - 1) * ${TAKE_KEYS_PER_QUEUE}
+    local waiting, active, jobs, delayed, events, wakeList = KEYS[o + 1], KEYS[o + 2], KEYS[o + 3], KEYS[o + 4], KEYS[o + 5], KEYS[o + 6]
+    local base = ARGV[a + 5 + q]
     local due = redis.call('zrangebyscore', delayed, 0, now, 'LIMIT', 0, 1000)
     if #due > 0 then
       redis.call('lpush', waiting, unpack(due))
@@ -36,6 +48,7 @@ local function take(k, a)
         local run = base .. 'x:run:' .. id
         local attempt = redis.call('hincrby', run, 'attempts', 1)
         redis.call('hset', run, 'state', 'active', 'startedAt', now, 'worker', worker)
+        emit(events, maxlen, 'active', id, nameOf(data), now, '{"attempt":' .. attempt .. '}')
         out[#out + 1] = q
         out[#out + 1] = id
         out[#out + 1] = data
@@ -46,12 +59,23 @@ local function take(k, a)
         redis.call('lrem', active, 1, id)
       end
     end
+    if got >= max and redis.call('llen', waiting) > 0 then wake(wakeList) end
   end
-  return out
+  if got >= max then return out, 0 end
+  local earliest = -1
+  for q = 1, nq do
+    local head = redis.call('zrange', KEYS[k + (q - 1) * ${TAKE_KEYS_PER_QUEUE} + 4], 0, 0, 'WITHSCORES')
+    if head[2] then
+      local at = tonumber(head[2])
+      if earliest < 0 or at < earliest then earliest = at end
+    end
+  end
+  return out, earliest
 end
 `;
 
-/** Takes jobs (see {@link TAKE_FUNCTION}); KEYS and ARGV start at offset 0. */
+/** Takes jobs (see {@link TAKE_FUNCTION}); KEYS and ARGV start at offset 0. Returns { jobs, earliest }. */
 export const FETCH_JOBS = `${TAKE_FUNCTION}
-return take(0, 0)
+local jobs, earliest = take(0, 0)
+return {jobs, earliest}
 `;

@@ -1,26 +1,39 @@
 import type { Redis } from 'ioredis';
 import { CHECK_STALLED } from './check-stalled';
+import { ENQUEUE_JOBS } from './enqueue-jobs';
 import { FETCH_JOBS } from './fetch-jobs';
 import { FINISH_JOB } from './finish-job';
+import { READ_JOB } from './read-job';
+import { REPORT_PROGRESS } from './report-progress';
 import { REQUEUE_JOBS } from './requeue-jobs';
 import { SWEEP_EXPIRED } from './sweep-expired';
 
+export { TAKE_KEYS_PER_QUEUE } from './fetch-jobs';
+
 const SCRIPTS = {
+  jobqEnqueueJobs: ENQUEUE_JOBS,
   jobqFetchJobs: FETCH_JOBS,
   jobqFinishJob: FINISH_JOB,
   jobqCheckStalled: CHECK_STALLED,
   jobqRequeueJobs: REQUEUE_JOBS,
+  jobqReportProgress: REPORT_PROGRESS,
+  jobqReadJob: READ_JOB,
   jobqSweepExpired: SWEEP_EXPIRED,
 } as const;
 
 type ScriptName = keyof typeof SCRIPTS;
 type Arg = string | number;
 
+/** Reply of `take`: flat job list (queue index, id, JSON, attempt, ...) and the earliest delayed run-at (-1 none, 0 batch full). */
+export type TakeReply = [(string | number)[], number];
+
 /**
- * The worker's Lua scripts, registered on one ioredis connection. ioredis sends
- * EVALSHA and falls back to EVAL after a Redis restart empties the script cache.
+ * queue-core's Lua scripts, registered on one ioredis connection. ioredis sends
+ * EVALSHA and falls back to EVAL when the script cache is empty (after a Redis
+ * restart, a failover or `SCRIPT FLUSH`), so no call ever fails with NOSCRIPT.
+ * Scripts are never sent inside pipelines, where that fallback does not apply.
  */
-export class WorkerScripts {
+export class QueueScripts {
   constructor(private readonly redis: Redis) {
     for (const [name, lua] of Object.entries(SCRIPTS)) {
       if (!(name in redis)) redis.defineCommand(name, { lua });
@@ -32,13 +45,18 @@ export class WorkerScripts {
     return fn.call(this.redis, keys.length, ...keys, ...args);
   }
 
+  /** See `ENQUEUE_JOBS`. */
+  enqueueJobs(keys: readonly string[], args: readonly Arg[]): Promise<(string | number)[]> {
+    return this.call('jobqEnqueueJobs', keys, args);
+  }
+
   /** See `FETCH_JOBS`. */
-  fetchJobs(keys: readonly string[], args: readonly Arg[]): Promise<(string | number)[]> {
+  fetchJobs(keys: readonly string[], args: readonly Arg[]): Promise<TakeReply> {
     return this.call('jobqFetchJobs', keys, args);
   }
 
-  /** See `FINISH_JOB`: the outcome code and the next jobs taken for the slot. */
-  finishJob(keys: readonly string[], args: readonly Arg[]): Promise<[number, (string | number)[]]> {
+  /** See `FINISH_JOB`: the outcome code, then the take reply for the slot. */
+  finishJob(keys: readonly string[], args: readonly Arg[]): Promise<[number, ...TakeReply]> {
     return this.call('jobqFinishJob', keys, args);
   }
 
@@ -50,6 +68,16 @@ export class WorkerScripts {
   /** See `REQUEUE_JOBS`. */
   requeueJobs(keys: readonly string[], args: readonly Arg[]): Promise<number> {
     return this.call('jobqRequeueJobs', keys, args);
+  }
+
+  /** See `REPORT_PROGRESS`. */
+  reportProgress(keys: readonly string[], args: readonly Arg[]): Promise<number> {
+    return this.call('jobqReportProgress', keys, args);
+  }
+
+  /** See `READ_JOB`. */
+  readJob(keys: readonly string[], args: readonly Arg[]): Promise<(string | number | null)[]> {
+    return this.call('jobqReadJob', keys, args);
   }
 
   /** See `SWEEP_EXPIRED`. */
