@@ -6,6 +6,12 @@ const { spawn } = require('node:child_process');
 const { Redis } = require('ioredis');
 const { freePort } = require('./local.cjs');
 
+/** Servers still running, killed if the benchmark exits early (a crash, Ctrl-C). */
+const live = new Set();
+process.on('exit', () => {
+  for (const child of live) if (child.exitCode === null) child.kill('SIGKILL');
+});
+
 /**
  * Starts `redis-server` (from PATH, or $REDIS_SERVER_BIN) on 127.0.0.1:<free port>.
  * @returns {Promise<{ url: string, port: number, version: string, stop: () => Promise<void> }>}
@@ -15,6 +21,8 @@ async function startRedisServer() {
   const port = await freePort();
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes', '--loglevel', 'warning'];
   const child = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  live.add(child);
+  child.once('exit', () => live.delete(child));
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   const exited = new Promise((resolve) => child.once('exit', resolve));
