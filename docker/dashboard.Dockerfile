@@ -14,21 +14,25 @@ COPY libs/job-defs/package.json libs/job-defs/
 COPY libs/queue-core/package.json libs/queue-core/
 COPY apps/worker/package.json apps/worker/
 COPY apps/dashboard/package.json apps/dashboard/
+COPY apps/cli/package.json apps/cli/
 # Not --omit=optional: nx's native binary is an optional dependency.
 RUN npm ci --no-audit --no-fund
 COPY nx.json tsconfig.base.json tsconfig.json jest.preset.cjs eslint.config.mjs ./
 COPY libs/ libs/
 COPY apps/dashboard/ apps/dashboard/
-RUN npx nx run @jobq/dashboard:build --outputStyle=stream \
+# The `jobq` operator CLI (apps/cli) ships in both images.
+COPY apps/cli/ apps/cli/
+RUN npx nx run-many -t build -p @jobq/dashboard @jobq/cli --outputStyle=stream \
  && mkdir -p apps/dashboard/views apps/dashboard/public /out \
  && cp -r --parents libs/job-defs/dist libs/queue-core/dist \
-      apps/dashboard/dist apps/dashboard/views apps/dashboard/public /out/ \
+      apps/dashboard/dist apps/dashboard/views apps/dashboard/public apps/cli/dist apps/cli/bin /out/ \
  && find /out \( -name '*.tsbuildinfo' -o -name '*.d.ts' -o -name '*.d.ts.map' \) -delete
 
 # ---- runtime: the compiled dashboard + production dependencies only ----
 FROM node:20-bookworm-slim
+# procps: ps, kill, top and pgrep for operators debugging inside the container.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends tini \
+ && apt-get install -y --no-install-recommends tini procps \
  && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production NPM_CONFIG_UPDATE_NOTIFIER=false PORT=9181
 WORKDIR /app
@@ -38,9 +42,12 @@ COPY package.json package-lock.json ./
 COPY libs/job-defs/package.json libs/job-defs/
 COPY libs/queue-core/package.json libs/queue-core/
 COPY apps/dashboard/package.json apps/dashboard/
-RUN npm ci --omit=dev --workspace=@jobq/dashboard --no-audit --no-fund \
+COPY apps/cli/package.json apps/cli/
+RUN npm ci --omit=dev --workspace=@jobq/dashboard --workspace=@jobq/cli --no-audit --no-fund \
  && rm -rf /root/.npm /tmp/*
 COPY --from=build /out/ /app/
+# `jobq info`, `jobq jobs ...` (apps/cli) on the PATH; REDIS_URL and JOBQ_PREFIX come from compose.
+RUN printf '#!/bin/sh\nexec node /app/apps/cli/dist/main.js "$@"\n' > /usr/local/bin/jobq && chmod 755 /usr/local/bin/jobq
 USER node
 EXPOSE 9181
 HEALTHCHECK --interval=10s --timeout=5s --start-period=15s --retries=3 \

@@ -14,20 +14,25 @@ COPY libs/job-defs/package.json libs/job-defs/
 COPY libs/queue-core/package.json libs/queue-core/
 COPY apps/worker/package.json apps/worker/
 COPY apps/dashboard/package.json apps/dashboard/
+COPY apps/cli/package.json apps/cli/
 # Not --omit=optional: nx's native binary is an optional dependency.
 RUN npm ci --no-audit --no-fund
 COPY nx.json tsconfig.base.json tsconfig.json jest.preset.cjs eslint.config.mjs ./
 COPY libs/ libs/
 COPY apps/worker/ apps/worker/
-RUN npx nx run @jobq/worker:build --outputStyle=stream \
+# The `jobq` operator CLI (apps/cli) ships in both images.
+COPY apps/cli/ apps/cli/
+RUN npx nx run-many -t build -p @jobq/worker @jobq/cli --outputStyle=stream \
  && mkdir -p /out \
- && cp -r --parents libs/job-defs/dist libs/queue-core/dist apps/worker/dist /out/ \
+ && cp -r --parents libs/job-defs/dist libs/queue-core/dist apps/worker/dist \
+      apps/cli/dist apps/cli/bin /out/ \
  && find /out \( -name '*.tsbuildinfo' -o -name '*.d.ts' -o -name '*.d.ts.map' \) -delete
 
 # ---- runtime: the compiled worker + production dependencies only ----
 FROM node:20-bookworm-slim
+# procps: ps, kill, top and pgrep for operators debugging inside the container.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends supervisor \
+ && apt-get install -y --no-install-recommends supervisor procps \
  && rm -rf /var/lib/apt/lists/* /var/log/supervisor
 ENV NODE_ENV=production NPM_CONFIG_UPDATE_NOTIFIER=false \
     WORKER_PROCESSES=5 \
@@ -40,13 +45,16 @@ COPY package.json package-lock.json ./
 COPY libs/job-defs/package.json libs/job-defs/
 COPY libs/queue-core/package.json libs/queue-core/
 COPY apps/worker/package.json apps/worker/
-RUN npm ci --omit=dev --workspace=@jobq/worker --no-audit --no-fund \
+COPY apps/cli/package.json apps/cli/
+RUN npm ci --omit=dev --workspace=@jobq/worker --workspace=@jobq/cli --no-audit --no-fund \
  && rm -rf /root/.npm /tmp/* \
  && mkdir -p /var/lib/jobq/outbox \
  && chown -R node:node /var/lib/jobq
 COPY --from=build /out/ /app/
 COPY docker/supervisord.conf /etc/supervisor/jobq.conf
 COPY docker/worker-entrypoint.sh /usr/local/bin/jobq-worker-entrypoint
+# `jobq info`, `jobq jobs ...` (apps/cli) on the PATH; REDIS_URL and JOBQ_PREFIX come from compose.
+RUN printf '#!/bin/sh\nexec node /app/apps/cli/dist/main.js "$@"\n' > /usr/local/bin/jobq && chmod 755 /usr/local/bin/jobq
 USER node
 # Healthy when supervisord reports every worker process RUNNING
 # (`supervisorctl status` exits non-zero otherwise).

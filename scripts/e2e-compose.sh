@@ -12,6 +12,8 @@
 #   2. the demo command (`exec worker node apps/worker/dist/demo-enqueue.js`) runs,
 #      and the dashboard's /api/overview then counts succeeded and failed jobs;
 #   3. /api/workers lists WORKER_PROCESSES (5) workers, and 15 with --scale worker=3;
+#      `jobq info` inside the worker container shows them too (and `jobq` runs in the
+#      dashboard container; `ps` works in both);
 #   4. a batch of email jobs all succeed;
 #   5. `stop worker` in the middle of a batch of slow exports loses nothing: short
 #      jobs finish, long ones go back to waiting (every id is waiting/active/succeeded);
@@ -291,6 +293,19 @@ compose exec -T worker node apps/worker/dist/demo-enqueue.js --count 10 || fail 
 expect_api "dashboard lists $WORKERS workers" /api/workers "d.workers.length === $WORKERS" \
   'd.workers.map((w) => w.name)' 30
 expect_api "demo jobs succeeded and failed" /api/overview "$SUM_SUCCEEDED >= 10 && $SUM_FAILED >= 2" "$COUNTS" 60
+step_done
+
+# --- CLI: `jobq` (apps/cli) inside both images, and the process tools ------------------------
+step "jobq CLI in both containers: info shows $WORKERS workers; ps works"
+jobq_info_has_workers() { compose exec -T worker jobq info | grep -q ", $WORKERS workers online"; }
+retry 30 "\`jobq info\` in the worker container to show $WORKERS workers" jobq_info_has_workers
+compose exec -T worker jobq info || fail "jobq info failed in the worker container"
+compose exec -T dashboard jobq workers --json | grep -q '"state":' || fail "jobq workers --json failed in the dashboard container"
+compose exec -T dashboard jobq jobs high_priority --state failed --limit 5 || fail "jobq jobs failed in the dashboard container"
+set +e; compose exec -T worker jobq jobs no_such_queue; code=$?; set -e
+[ "$code" = 3 ] || fail "jobq jobs on an unknown queue exited $code, expected 3"
+compose exec -T worker ps -eo pid,args | grep -q "apps/worker/dist/main.js" || fail "ps in the worker container does not list the workers"
+compose exec -T dashboard ps -eo pid,args | grep -q "apps/dashboard/dist/main.js" || fail "ps in the dashboard container does not list the dashboard"
 step_done
 
 step "--scale worker=3: 15 workers listed, then back to 1 container"

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { catalogueList, QUEUES_BY_PRIORITY, type AnyJobContract } from '@jobq/job-defs';
-import { QueueAdmin, QueueInspector } from '@jobq/queue-core';
+import { createRedis, QueueAdmin, QueueInspector } from '@jobq/queue-core';
 import cookieParser from 'cookie-parser';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Redis } from 'ioredis';
@@ -15,7 +15,10 @@ import { createMetrics } from './metrics';
 import { Links } from './presenters/links';
 import { actionRoutes } from './routes/actions';
 import type { Enqueuer, RouteContext } from './routes/context';
+import { downloadRoutes } from './routes/download';
 import { enqueueRoutes } from './routes/enqueue';
+import { eventRoutes } from './routes/events';
+import { LiveHub, type LiveHubOptions } from './live/live-hub';
 import { healthRoutes } from './routes/health';
 import { jobRoutes } from './routes/job';
 import { overviewRoutes } from './routes/overview';
@@ -40,6 +43,15 @@ export interface DashboardDeps {
   readonly contracts?: readonly AnyJobContract[];
   /** Clock. @defaultValue Date.now */
   readonly now?: () => number;
+  /** Connection for the blocking reads of live updates. @defaultValue a new blocking, fail-fast connection */
+  readonly eventsRedis?: Redis;
+  /** Tuning of live updates (tests shrink the limits). */
+  readonly live?: LiveHubOptions;
+}
+
+/** The live-update hub of an app made by {@link createApp} (closed on shutdown). */
+export function liveHubOf(app: Express): LiveHub {
+  return app.locals['liveHub'] as LiveHub;
 }
 
 /**
@@ -57,7 +69,7 @@ export function createApp(deps: DashboardDeps): Express {
   const ctx: RouteContext = {
     views: new Views(),
     inspector,
-    admin: new QueueAdmin(redis, config.queue.prefix),
+    admin: new QueueAdmin(redis, config.queue.prefix, { eventsMaxLen: config.queue.eventsMaxLen }),
     links: new Links(base),
     contracts,
     enqueuer: deps.enqueuer,
@@ -65,18 +77,30 @@ export function createApp(deps: DashboardDeps): Express {
     logger,
     now: deps.now ?? Date.now,
   };
+  // The blocking reader gets a connection of its own, with queue-core's guard against half-open sockets.
+  const eventsRedis = deps.eventsRedis ?? createRedis(config.queue, { connectionName: `${config.queue.prefix}:dashboard-events`, failFast: true, blocking: true });
+  const live = new LiveHub(eventsRedis, inspector, config.queue.prefix, logger, deps.live);
   const csrf = createCsrfGuard(config.csrfSecret, cookiePath);
   const canWrite = !config.readOnly;
 
   const app = express();
+  app.locals['liveHub'] = live;
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   app.use(requestLog(logger));
   app.use(securityHeaders);
 
   // Probes and scrapers get in without credentials, under the prefix and at the root.
+  // Only GET, HEAD and POST mean anything here; say so before CSRF or auth get a say.
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'POST') return next();
+    res.set('Allow', config.readOnly ? 'GET, HEAD' : 'GET, HEAD, POST').status(405).type('text').send(`${req.method.slice(0, 20)} is not allowed here.\n`);
+  });
+  const favicon = (_req: Request, res: Response) => res.set('Cache-Control', 'public, max-age=86400').type('image/svg+xml').sendFile(path.join(PUBLIC_DIR, 'favicon.svg'));
+  app.get('/favicon.ico', favicon);
+  if (base) app.get(`${base}/favicon.ico`, favicon);
   const open = express.Router();
-  healthRoutes(open, redis, createMetrics(inspector), logger);
+  healthRoutes(open, redis, createMetrics(inspector, live), logger);
   app.use(open);
   if (base) app.use(base, open);
 
@@ -103,11 +127,13 @@ export function createApp(deps: DashboardDeps): Express {
     if (redis.status !== 'ready') return next(toHttpError(new Error('redis not ready'), false));
     next();
   });
+  eventRoutes(site, live);
   overviewRoutes(site, ctx);
   queueRoutes(site, ctx);
   jobRoutes(site, ctx);
   workerRoutes(site, ctx);
   searchRoutes(site, ctx);
+  downloadRoutes(site, ctx);
   enqueueRoutes(site, ctx);
   if (canWrite) actionRoutes(site, ctx);
   site.use((req: Request, _res: Response, next: NextFunction) => next(new HttpError(404, `Nothing here: ${req.path.slice(0, 200)}`)));

@@ -17,7 +17,11 @@ export interface DashboardConfig {
   readonly auth: { readonly username: string; readonly password: string } | null;
   /** Hide every write button and refuse every write. @defaultValue false */
   readonly readOnly: boolean;
-  /** Live refresh period of counts, lists and workers; 0 turns it off. @defaultValue 2500 */
+  /**
+   * Pages update from the job event stream (Server-Sent Events); only when a
+   * browser cannot open the stream does it poll, this often. 0: never poll.
+   * @defaultValue 2500
+   */
   readonly refreshMs: number;
   /** @defaultValue 'info' */
   readonly logLevel: (typeof LOG_LEVELS)[number];

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { connectRedis, createRedis, QueueClient, RedisUnavailableError, redactUrl } from '@jobq/queue-core';
 import type { Redis } from 'ioredis';
-import { createApp } from './app';
+import { createApp, liveHubOf } from './app';
 import { DashboardConfigError, loadConfig, type DashboardConfig } from './config';
 import { createLogger } from './logger';
 
@@ -37,7 +37,7 @@ async function main(): Promise<void> {
     config,
     redis,
     logger,
-    enqueuer: { enqueue: async (contract, payload) => (await producer()).enqueue(contract, payload as never) },
+    enqueuer: { enqueue: async (contract, payload, options) => (await producer()).enqueue(contract, payload as never, options) },
   });
   const server: Server = app.listen(config.port, config.host, () => {
     logger.info({ port: config.port, host: config.host, urlPrefix: config.urlPrefix || '/', redis: redactUrl(config.queue.redisUrl), prefix: config.queue.prefix, readOnly: config.readOnly }, 'dashboard listening');
@@ -53,6 +53,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 10_000).unref();
+    liveHubOf(app).close();
     server.close(async () => {
       await Promise.allSettled([client?.then((c) => c.close()), redis.quit()]);
       clearTimeout(force);

@@ -1,24 +1,28 @@
 import type { QueueInspector } from '@jobq/queue-core';
+import type { LiveHub } from './live/live-hub';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 
 /**
  * Prometheus metrics, read from Redis at scrape time: jobs per queue and state,
  * workers online, per-queue processed/failed over the last hour, and each live
- * worker's processed/failed totals (counters that restart with the worker).
+ * worker's processed/failed totals (counters that restart with the worker),
+ * per-queue latency (age of the oldest waiting job). Worker records are checked
+ * by the inspection layer, so a malformed one never fails a scrape.
  */
-export function createMetrics(inspector: QueueInspector): Registry {
+export function createMetrics(inspector: QueueInspector, live?: LiveHub): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'jobq_dashboard_' });
   // One Redis read per scrape, shared by the collectors below.
   let snapshot: Promise<Awaited<ReturnType<typeof read>>> | null = null;
   const read = async () => {
     const queues = await inspector.queues();
-    const [counts, workers, perQueue] = await Promise.all([
+    const [counts, workers, perQueue, latency] = await Promise.all([
       inspector.counts(queues),
       inspector.workers(),
       Promise.all(queues.map(async (q) => ({ queue: q, points: await inspector.throughput([q], 60) }))),
+      inspector.latency(queues),
     ]);
-    return { counts, workers, perQueue };
+    return { counts, workers, perQueue, latency };
   };
   const current = () => {
     snapshot ??= read().finally(() => setImmediate(() => (snapshot = null)));
@@ -44,6 +48,43 @@ export function createMetrics(inspector: QueueInspector): Registry {
       this.set((await current()).workers.length);
     },
   });
+  new Gauge({
+    name: 'jobq_queue_latency_seconds',
+    help: 'Age of the oldest waiting job per queue (0 when none waits)',
+    labelNames: ['queue'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const [queue, ms] of Object.entries((await current()).latency)) this.set({ queue }, (ms ?? 0) / 1000);
+    },
+  });
+  new Gauge({
+    name: 'jobq_workers_malformed',
+    help: 'Registry records that are not well-formed worker records',
+    registers: [registry],
+    async collect() {
+      this.set((await current()).workers.filter((w) => w.malformed.length > 0).length);
+    },
+  });
+  if (live) {
+    new Gauge({
+      name: 'jobq_dashboard_live_clients',
+      help: 'Browsers connected to the live-update stream',
+      registers: [registry],
+      collect() {
+        this.set(live.stats().clients);
+      },
+    });
+    new Counter({
+      name: 'jobq_dashboard_live_dropped_total',
+      help: 'Live clients dropped because their socket did not drain',
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(live.stats().dropped);
+      },
+    });
+  }
   for (const [field, help] of [
     ['processed', 'Jobs that finished (succeeded or failed for good) in the last 60 minutes'],
     ['failed', 'Jobs that failed for good in the last 60 minutes'],

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
+import { showInvisibles } from './render/invisibles';
 
 /** Where templates live: `views/` next to `src/` and `dist/`, so both run. */
 export const VIEWS_DIR = path.join(__dirname, '..', 'views');
@@ -8,7 +9,8 @@ export const VIEWS_DIR = path.join(__dirname, '..', 'views');
 /**
  * The Handlebars templates, compiled once at start. Pages wrap themselves in the
  * `layout` partial (or `fragment` for live refreshes), so no template ever needs
- * a triple-stash: everything shown goes through Handlebars' HTML escaping.
+ * a triple-stash: everything shown goes through Handlebars' HTML escaping, and
+ * bidi and control characters come out visibly escaped (`showInvisibles`).
  */
 export class Views {
   private readonly hbs = Handlebars.create();
@@ -29,6 +31,6 @@ export class Views {
   render(name: string, model: object): string {
     const page = this.pages.get(name);
     if (!page) throw new Error(`No view "${name}" in ${VIEWS_DIR}`);
-    return page(model, { allowProtoPropertiesByDefault: false });
+    return showInvisibles(page(model, { allowProtoPropertiesByDefault: false }));
   }
 }

@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import { connectRedis, QueueClient } from '@jobq/queue-core';
 import type { Redis } from 'ioredis';
 import pino from 'pino';
-import { createApp, type Enqueuer } from '../src/app';
+import { createApp, liveHubOf, type DashboardDeps, type Enqueuer } from '../src/app';
 import { loadConfig, type DashboardConfig } from '../src/config';
 import { deletePrefix } from '@jobq/testing';
 import { fixtureRedis, REDIS_URL, testPrefix, writeJobs, type FixtureJob } from './fixtures';
@@ -20,17 +20,17 @@ export interface RunningDashboard {
 }
 
 /** Starts a dashboard (createApp on port 0) with `env` over test defaults. */
-export async function startDashboard(prefix: string, env: Record<string, string> = {}, enqueuer?: Enqueuer): Promise<RunningDashboard> {
+export async function startDashboard(prefix: string, env: Record<string, string> = {}, enqueuer?: Enqueuer, extra: Partial<Pick<DashboardDeps, 'live'>> = {}): Promise<RunningDashboard> {
   const config = loadConfig({ REDIS_URL, JOBQ_PREFIX: prefix, LOG_LEVEL: 'silent', DASHBOARD_REFRESH_MS: '1000', ...env });
   const redis = await connectRedis(config.queue, { connectionName: `${prefix}:dashboard-test`, failFast: true });
   let client: Promise<QueueClient> | null = null;
   const realEnqueuer: Enqueuer = {
-    enqueue: async (contract, payload) => {
+    enqueue: async (contract, payload, options) => {
       client ??= QueueClient.connect(config.queue);
-      return (await client).enqueue(contract, payload as never);
+      return (await client).enqueue(contract, payload as never, options);
     },
   };
-  const app = createApp({ config, redis, enqueuer: enqueuer ?? realEnqueuer, logger: pino({ level: 'silent' }) });
+  const app = createApp({ config, redis, enqueuer: enqueuer ?? realEnqueuer, logger: pino({ level: 'silent' }), ...extra });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -41,6 +41,7 @@ export async function startDashboard(prefix: string, env: Record<string, string>
     config,
     redis,
     close: async () => {
+      liveHubOf(app).close();
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
       if (client) await (await client).close();

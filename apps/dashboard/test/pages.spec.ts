@@ -60,7 +60,7 @@ describe('overview', () => {
     expect(res.headers.get('content-type')).toMatch(/text\/html/);
     expect(res.body).toContain('high_priority');
     expect(res.body).toContain('low_priority');
-    expect(res.body).toMatch(/<strong>1<\/strong> workers online/);
+    expect(res.body).toMatch(/<strong>1<\/strong> worker online/);
     expect(res.body).toContain('<svg');
     expect(res.body).toContain('55 processed');
   });
@@ -101,8 +101,11 @@ describe('queue page', () => {
     expect(p2.pages).toBe(3);
     const p3 = (await json('/api/queues/high_priority?state=waiting&page=3&size=20')).data.list;
     expect(p3.jobs).toHaveLength(5);
-    const beyond = (await json('/api/queues/high_priority?state=waiting&page=9')).data.list;
-    expect(beyond.jobs).toHaveLength(0);
+    // A page past the end is clamped to the last one.
+    const beyond = (await json('/api/queues/high_priority?state=waiting&page=999999999')).data.list;
+    expect(beyond).toMatchObject({ page: 3, pages: 3 });
+    expect(beyond.jobs).toHaveLength(5);
+    expect((await http.get(`${dash.url}/queues/high_priority?state=waiting&page=999999999`)).body).toContain('Page 3 of 3');
     const html = await http.get(`${dash.url}/queues/high_priority?state=succeeded&page=2&size=10`);
     expect(html.body).toContain('Page 2 of 3');
     expect(html.body).toContain('rel="next"');
@@ -149,7 +152,9 @@ describe('job page', () => {
     expect(res.body).toContain('E_HTTP_500');
     expect(res.body).toContain('at handler (job.ts:1:1)');
     expect(res.body).toContain('user200@example.com');
-    expect(res.body).toContain('2 of 2');
+    expect(res.body).toContain('2 configured · 0 used · 2 left');
+    // The real state, not bee-queue's status field.
+    expect(res.body).toContain('<dt>Status</dt><dd><span class="badge state-failed">failed</span>');
     expect(res.body).toContain('href="/workers#worker-w1"');
     expect(res.body).toContain('>Retry</button>');
   });
@@ -165,14 +170,15 @@ describe('job page', () => {
   it('has a JSON twin', async () => {
     const { status, data } = await json('/api/queues/high_priority/jobs/100');
     expect(status).toBe(200);
-    expect(data).toMatchObject({ id: '100', queue: 'high_priority', state: 'succeeded', name: 'email.send', result: { messageId: 'm-100' } });
+    expect(data).toMatchObject({ id: '100', queue: 'high_priority', state: 'succeeded', name: 'email.send', result: { truncated: false } });
+    expect(JSON.parse(data.result.text)).toEqual({ messageId: 'm-100' });
   });
 
-  it('answers 404 for a missing job and 400 for a bad id', async () => {
+  it('answers 404 for a missing job (whatever its id) and 400 for an absurdly long id', async () => {
     expect((await http.get(`${dash.url}/queues/high_priority/jobs/999999`)).status).toBe(404);
     expect((await http.get(`${dash.url}/api/queues/high_priority/jobs/999999`)).status).toBe(404);
-    expect((await http.get(`${dash.url}/queues/high_priority/jobs/${encodeURIComponent('"><img>')}`)).status).toBe(400);
-    expect((await http.get(`${dash.url}/queues/high_priority/jobs/${'9'.repeat(300)}`)).status).toBe(400);
+    expect((await http.get(`${dash.url}/queues/high_priority/jobs/${encodeURIComponent('"><img>')}`)).status).toBe(404);
+    expect((await http.get(`${dash.url}/queues/high_priority/jobs/${'9'.repeat(1_001)}`)).status).toBe(400);
   });
 });
 
@@ -203,9 +209,11 @@ describe('find by id', () => {
     expect(data.matches).toHaveLength(2);
   });
 
-  it('answers 404 for an unknown id and 400 for a bad one', async () => {
+  it('answers "not found" for an unknown id or free text, and 400 for an empty search', async () => {
     expect((await http.get(`${dash.url}/search?id=424242`)).status).toBe(404);
-    expect((await http.get(`${dash.url}/search?id=${encodeURIComponent('<script>')}`)).status).toBe(400);
+    const text = await http.get(`${dash.url}/search?id=${encodeURIComponent('where is my <script> email')}`);
+    expect(text.status).toBe(404);
+    expect(text.body).toContain('No job with id');
     expect((await http.get(`${dash.url}/search`)).status).toBe(400);
   });
 });

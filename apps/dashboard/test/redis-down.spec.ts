@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { freePort, PrivateRedis, waitFor } from '@jobq/testing';
+import { Redis } from 'ioredis';
 import { startDashboard, TestBrowser, type RunningDashboard } from './harness';
 
 const http = new TestBrowser();
@@ -45,6 +46,40 @@ describe('Redis going away and coming back', () => {
     await waitFor(async () => (await status(`${dash.url}/`)) === 200, 10_000, 'recovery');
     expect(await status(`${dash.url}/healthz`)).toBe(200);
     expect(await status(`${dash.url}/api/workers`)).toBe(200);
+  });
+
+  it('keeps a live stream open through a Redis restart and goes on delivering events', async () => {
+    const abort = new AbortController();
+    const res = await fetch(`${dash.url}/api/events`, { signal: abort.signal });
+    expect(res.status).toBe(200);
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    let text = '';
+    const reading = (async () => {
+      for (;;) {
+        const chunk = await reader.read().catch(() => ({ done: true, value: undefined }));
+        if (chunk.done) return;
+        text += new TextDecoder().decode(chunk.value);
+      }
+    })();
+    await waitFor(() => text.includes('event: resync'), 5_000, 'the resync event');
+    await redis.stop('SIGKILL');
+    await new Promise((r) => setTimeout(r, 1_000));
+    await redis.start();
+    const writer = new Redis(redis.url);
+    try {
+      // Events go on arriving once the shared reader has reconnected.
+      await waitFor(
+        async () => {
+          await writer.xadd('jobq-test-down:high_priority:x:events', '*', 'ev', 'waiting', 'id', 'after-restart', 'name', 'email.send', 'at', String(Date.now()));
+          return text.includes('"id":"after-restart"');
+        },
+        { timeoutMs: 10_000, intervalMs: 500, what: 'an event after the restart' },
+      );
+    } finally {
+      writer.disconnect();
+      abort.abort();
+      await reading;
+    }
   });
 });
 

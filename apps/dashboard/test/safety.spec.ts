@@ -70,13 +70,24 @@ describe('hostile data', () => {
     expect(waiting.find((j: { id: string }) => j.id === '3')).toMatchObject({ createdAt: 1_700_000_000_000, payloadTruncated: true });
   });
 
-  it('caps a 5 MB payload on the job page and keeps all of it in the JSON twin', async () => {
+  it('caps a 5 MB payload on the job page and in the JSON twin, and downloads all of it', async () => {
     const page = await http.get(`${s.dash.url}/queues/high_priority/jobs/3`);
     expect(page.status).toBe(200);
-    expect(page.body.length).toBeLessThan(400_000);
-    expect(page.body).toContain('Cut short');
+    expect(page.body.length).toBeLessThan(200_000);
+    expect(page.body).toMatch(/truncated, 5\.0 MB more · <a href="\/queues\/high_priority\/jobs\/3\/download\/payload" download>/);
     const api = await http.get(`${s.dash.url}/api/queues/high_priority/jobs/3`);
-    expect(JSON.parse(api.body).payload.text).toHaveLength(FIVE_MB.length);
+    expect(api.body.length).toBeLessThan(200_000);
+    expect(JSON.parse(api.body).payload).toMatchObject({ truncated: true });
+    const full = await http.get(`${s.dash.url}/queues/high_priority/jobs/3/download/payload`);
+    expect(full.status).toBe(200);
+    expect(full.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(full.headers.get('content-disposition')).toBe('attachment; filename="high_priority-3-payload.json"');
+    expect(JSON.parse(full.body).text).toHaveLength(FIVE_MB.length);
+    const error = await http.get(`${s.dash.url}/queues/high_priority/jobs/2/download/error`);
+    expect(error.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    expect(error.body).toHaveLength(FIVE_MB.length);
+    expect((await http.get(`${s.dash.url}/queues/high_priority/jobs/3/download/result`)).status).toBe(404);
+    expect((await http.get(`${s.dash.url}/queues/high_priority/jobs/3/download/nope`)).status).toBe(400);
   });
 
   it('sends a strict content security policy', async () => {

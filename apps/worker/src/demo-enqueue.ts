@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { parseArgs } from 'node:util';
 import { deliverWebhook, exportDataset, generateReport, REPORT_TYPES, sendEmail, type AnyJobContract } from '@jobq/job-defs';
-import { ConfigError, parseQueueConfig, QueueClient, redactUrl, RedisUnavailableError, type EnqueueItem, type JobHandle } from '@jobq/queue-core';
+import { ConfigError, connectRedis, parseQueueConfig, QueueClient, redactUrl, RedisUnavailableError, WorkerRegistry, type EnqueueItem, type JobHandle, type QueueConfig } from '@jobq/queue-core';
 
 const USAGE = `Usage: npm run demo:enqueue -- [--count N]
 
@@ -75,6 +75,21 @@ function demoBatches(count: number, deadPort: number): DemoBatch[] {
   ];
 }
 
+/**
+ * What to do next: start workers when none serves these queues, otherwise watch
+ * them (inside a running stack the workers are already there).
+ */
+async function nextStep(config: QueueConfig, queues: readonly string[]): Promise<string> {
+  const redis = await connectRedis(config, { connectionName: `${config.prefix}:demo-enqueue`, failFast: true });
+  try {
+    const workers = (await new WorkerRegistry(redis, config.prefix).list()).filter((w) => w.queues.some((q) => queues.includes(q)));
+    if (workers.length === 0) return 'No worker is running for these queues: start workers (npm start) and watch the dashboard.';
+    return `${workers.length} worker${workers.length === 1 ? ' is' : 's are'} running them; watch the dashboard or \`jobq info --watch\`.`;
+  } finally {
+    redis.disconnect();
+  }
+}
+
 async function main(): Promise<number> {
   let count: number;
   try {
@@ -95,13 +110,15 @@ async function main(): Promise<number> {
   try {
     console.log(`Enqueuing demo jobs on ${redactUrl(config.redisUrl)} (prefix "${config.prefix}"):`);
     let total = 0;
-    for (const b of demoBatches(count, await closedPort())) {
+    const batches = demoBatches(count, await closedPort());
+    for (const b of batches) {
       const handles: JobHandle<AnyJobContract>[] = await client.enqueueMany(b.contract, b.items);
       total += handles.length;
       const ids = handles.length > 1 ? `${handles[0].id}..${handles[handles.length - 1].id}` : handles[0].id;
       console.log(`  ${String(handles.length).padStart(5)} x ${b.contract.name.padEnd(16)} on ${b.contract.queue.padEnd(14)} ids ${ids.padEnd(12)} will ${b.what}`);
     }
-    console.log(`Enqueued ${total} jobs. Start workers (npm start) and watch the dashboard.`);
+    const queues = [...new Set(batches.map((b) => b.contract.queue))];
+    console.log(`Enqueued ${total} jobs. ${await nextStep(config, queues)}`);
     return 0;
   } finally {
     await client.close();

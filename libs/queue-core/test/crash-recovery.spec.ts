@@ -99,4 +99,25 @@ describe('crash recovery (worker processes killed with SIGKILL)', () => {
     expect(await redis.lrange(k.waiting, 0, -1)).not.toContain(job.id);
     expect(await redis.hget(k.run(job.id), 'stalls')).toBe('2');
   }, 60_000);
+
+  it('with several workers, a killed worker\'s job is back in waiting within two stall intervals', async () => {
+    const STALL_MS = 1_000;
+    const k = queueKeys(config.prefix, 'test_crash');
+    // Two live workers that stay busy, so the recovered job is visible in waiting.
+    const others = ['a', 'b'].map((n) => spawnWorker(config, `busy-${n}`, { STALL_MS: String(STALL_MS) }));
+    children.push(...others);
+    const blockers = await client.enqueueMany(crash, [{ payload: { ms: 30_000 } }, { payload: { ms: 30_000 } }]);
+    await waitFor(async () => (await redis.llen(k.active)) === 2, 10_000, 'the live workers to be busy');
+    const victim = spawnWorker(config, 'victim', { STALL_MS: String(STALL_MS) });
+    children.push(victim);
+    const job = await client.enqueue(crash, { ms: 60_000 });
+    await waitFor(async () => (await redis.hget(k.run(job.id), 'worker')) === 'victim', 10_000, 'victim to take the job');
+    victim.kill('SIGKILL');
+    await exited(victim);
+    const killedAt = Date.now();
+    await waitFor(async () => (await redis.lrange(k.waiting, 0, -1)).includes(job.id), 2 * STALL_MS + 1_000, 'the job back in waiting');
+    expect(Date.now() - killedAt).toBeLessThanOrEqual(2 * STALL_MS + 250);
+    // The live workers' jobs were never taken for stalled.
+    for (const b of blockers) expect(await redis.hget(k.run(b.id), 'stalls')).toBeNull();
+  }, 40_000);
 });

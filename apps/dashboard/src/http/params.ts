@@ -1,10 +1,13 @@
-import { DEFAULT_PAGE_SIZE, JOB_ID_PATTERN, JOB_STATES, MAX_PAGE_SIZE, NAME_PATTERN } from '@jobq/queue-core';
+import { CLEANABLE_STATES, DEFAULT_PAGE_SIZE, JOB_STATES, MAX_PAGE_SIZE, MOST_BULK_JOBS, MOST_JOB_ID_CHARS, NAME_PATTERN } from '@jobq/queue-core';
 import { z } from 'zod';
 
 /** Route parameter: a queue name. */
 export const queueName = z.string().regex(NAME_PATTERN, 'is not a valid queue name');
-/** Route parameter: a job id. */
-export const jobId = z.string().regex(JOB_ID_PATTERN, 'is not a valid job id');
+/**
+ * Route parameter: a job id. Any stored id can be opened (jobs written with ids
+ * the producer would refuse too); links encode it.
+ */
+export const jobId = z.string().min(1, 'is empty').max(MOST_JOB_ID_CHARS, `is longer than ${MOST_JOB_ID_CHARS} characters`);
 /** Route parameter: a job state. */
 export const jobState = z.enum(JOB_STATES, { message: `must be one of ${JOB_STATES.join(', ')}` });
 
@@ -41,8 +44,8 @@ export const listQuery = z.object({
     .optional(),
 });
 
-/** Query of the search box. */
-export const searchQuery = z.object({ id: z.string().trim().pipe(jobId) });
+/** Query of the search box: any text (what matches no job id is simply not found). */
+export const searchQuery = z.object({ id: z.string().trim().min(1, 'type a job id').max(200, 'is longer than 200 characters') });
 
 /** Fields every destructive form may carry. */
 export const confirmBody = z.object({ confirm: z.literal('yes').optional() }).loose();
@@ -51,3 +54,21 @@ export const confirmBody = z.object({ confirm: z.literal('yes').optional() }).lo
 export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
   return schema.parse(input ?? {});
 }
+
+/** A bulk action on the jobs selected in a list. */
+export const bulkBody = z
+  .object({
+    action: z.enum(['retry', 'remove'], { message: 'must be retry or remove' }),
+    ids: z.union([jobId, z.array(jobId).min(1, 'select at least one job').max(MOST_BULK_JOBS, `select at most ${MOST_BULK_JOBS} jobs`)], { message: 'select at least one job' }),
+    state: jobState.default('failed'),
+  })
+  .loose();
+
+/** Clean a finished state of jobs older than an age. */
+export const cleanBody = z
+  .object({
+    state: z.enum(CLEANABLE_STATES, { message: `must be one of ${CLEANABLE_STATES.join(', ')}` }),
+    age: z.string().trim().regex(/^\d{1,6}$/, 'must be a whole number').transform(Number),
+    unit: z.enum(['minutes', 'hours', 'days'], { message: 'must be minutes, hours or days' }),
+  })
+  .loose();

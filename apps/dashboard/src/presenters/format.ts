@@ -54,3 +54,8 @@ export function formatBytes(n: number): string {
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
   return `${(n / 1024 / 1024).toFixed(1)} MB`;
 }
+
+/** `1 worker`, `3 workers`. */
+export function plural(n: number, one: string, many: string): string {
+  return n === 1 ? one : many;
+}

@@ -1,18 +1,14 @@
-import type { JobDetail } from '@jobq/queue-core';
+import type { JobDetail, JobValueField } from '@jobq/queue-core';
+import { shownValue } from './bounded';
 import { NONE, formatBytes, formatDuration, formatTime, isoTime } from './format';
 import type { Links } from './links';
 
-/** Most characters of payload or result JSON put into a page (the JSON twin has all of it). */
-export const MAX_SHOWN_JSON = 256 * 1024;
-
 /** View model of the job page. */
 export function presentJob(job: JobDetail, links: Links, canWrite: boolean) {
-  const payload = shownJson(job.payload);
-  const result = job.result === undefined ? null : shownJson(job.result);
-  const run = job.run;
+  const download = (field: JobValueField) => links.download(job.queue, job.id, field);
   const failed = job.state === 'failed';
-  const { stacktraces: stacks, ...options } = job.options;
-  const stacktraces = Array.isArray(stacks) ? stacks.filter((s): s is string => typeof s === 'string') : [];
+  const o = job.options;
+  const r = job.retries;
   return {
     id: job.id,
     queue: job.queue,
@@ -20,33 +16,52 @@ export function presentJob(job: JobDetail, links: Links, canWrite: boolean) {
     stateHref: links.queue(job.queue, job.state),
     name: job.name ?? NONE,
     state: job.state,
-    status: job.status ?? NONE,
-    apiHref: `${links.base}/api/queues/${encodeURIComponent(job.queue)}/jobs/${encodeURIComponent(job.id)}`,
+    malformed: job.malformed,
+    apiHref: links.jobApi(job.queue, job.id),
+    jobDownloadHref: download('job'),
     facts: [
       time('Created', job.createdAt),
       ...(job.runAt === null ? [] : [time('Runs at', job.runAt)]),
-      time('Started', run.startedAt),
-      time('Finished', run.finishedAt),
-      { label: 'Duration', value: formatDuration(run.durationMs), iso: '' },
-      { label: 'Attempts', value: String(run.attempts ?? 0), iso: '' },
-      { label: 'Retries left', value: retriesText(job), iso: '' },
-      ...(run.stalls ? [{ label: 'Stalls', value: String(run.stalls), iso: '' }] : []),
+      time('Started', job.startedAt),
+      time('Finished', job.finishedAt),
+      { label: 'Duration', value: formatDuration(job.durationMs), iso: '' },
+      { label: 'Attempts', value: String(job.attempts), iso: '' },
+      { label: 'Retries', value: retriesText(r), iso: '' },
+      ...(job.stalls ? [{ label: 'Stalls', value: String(job.stalls), iso: '' }] : []),
       { label: 'Stored size', value: formatBytes(job.storedBytes), iso: '' },
     ],
-    worker: run.worker ?? null,
-    workerHref: run.worker ? links.worker(run.worker) : '',
-    progress: job.progress && job.state === 'active'
-      ? { percent: clampPercent(job.progress.percent), message: job.progress.message ?? '' }
+    worker: job.worker,
+    workerHref: job.worker ? links.worker(job.worker) : '',
+    progress:
+      job.progress && job.state === 'active'
+        ? { percent: clampPercent(job.progress.percent), message: job.progress.message ? shownValue(job.progress.message, download('progress')) : null }
+        : null,
+    payload: shownValue(job.payload, download('payload')),
+    result: job.result ? shownValue(job.result, download('result')) : null,
+    error: job.error
+      ? {
+          message: shownValue(job.error.message, download('error')),
+          code: shownValue(job.error.code, download('code')),
+          stack: job.error.stack.totalBytes > 0 ? shownValue(job.error.stack, download('stack')) : null,
+          last: !failed,
+        }
       : null,
-    payload,
-    result,
-    error: run.error || run.errorCode || run.stack ? { message: run.error ?? '', code: run.errorCode ?? '', stack: run.stack ?? '', last: !failed } : null,
-    stacktraces,
-    optionsJson: JSON.stringify(options, null, 2),
+    earlierStacks: job.earlierStacks.map((s) => shownValue(s, '')),
+    options: [
+      { label: 'Retries', value: r.configured === null ? NONE : `${r.configured} configured` },
+      { label: 'Backoff', value: o.backoff ? `${o.backoff.strategy}, ${formatDuration(o.backoff.delayMs)}` : 'none' },
+      { label: 'Timeout', value: o.timeoutMs ? formatDuration(o.timeoutMs) : 'none' },
+      ...(o.delayUntil ? [{ label: 'Run at', value: formatTime(o.delayUntil) }] : []),
+      { label: 'Keep result', value: o.keepResultSeconds === null ? NONE : formatDuration(o.keepResultSeconds * 1000) },
+      { label: 'Keep failure', value: o.keepFailedSeconds === null ? NONE : formatDuration(o.keepFailedSeconds * 1000) },
+    ],
+    optionsJson: shownValue(job.optionsJson, download('job')),
     canRetry: canWrite && failed,
     canRemove: canWrite && job.state !== 'active',
+    canPromote: canWrite && job.state === 'delayed',
     retryAction: links.retryJob(job.queue, job.id),
     removeAction: links.removeJob(job.queue, job.id),
+    promoteAction: links.promoteJob(job.queue, job.id),
     removeConfirm: `Remove job ${job.id} from ${job.queue}? This cannot be undone.`,
   };
 }
@@ -55,17 +70,13 @@ function time(label: string, ms: number | null | undefined) {
   return { label, value: formatTime(ms), iso: isoTime(ms) };
 }
 
-function retriesText(job: JobDetail): string {
-  if (job.retriesLeft === null) return NONE;
-  return job.retriesTotal === null ? String(job.retriesLeft) : `${job.retriesLeft} of ${job.retriesTotal}`;
+/** `2 configured · 1 used · 1 left`. */
+function retriesText(r: JobDetail['retries']): string {
+  if (r.configured === null && r.left === null) return NONE;
+  const parts = [r.configured === null ? null : `${r.configured} configured`, r.used === null ? null : `${r.used} used`, r.left === null ? null : `${r.left} left`];
+  return parts.filter(Boolean).join(' · ');
 }
 
 function clampPercent(p: number): number {
   return Math.max(0, Math.min(100, Math.round(p)));
-}
-
-/** Pretty JSON cut to {@link MAX_SHOWN_JSON} characters. */
-function shownJson(value: unknown): { text: string; cut: boolean; size: string } {
-  const text = (typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value, null, 2)) ?? 'undefined';
-  return { text: text.slice(0, MAX_SHOWN_JSON), cut: text.length > MAX_SHOWN_JSON, size: formatBytes(Buffer.byteLength(text)) };
 }

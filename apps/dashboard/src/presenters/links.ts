@@ -1,4 +1,4 @@
-import type { JobState } from '@jobq/queue-core';
+import type { JobState, JobValueField } from '@jobq/queue-core';
 
 /** Builds every URL the pages link to, under the dashboard's URL prefix. */
 export class Links {
@@ -23,6 +23,30 @@ export class Links {
 
   job(queue: string, id: string): string {
     return `${this.base}/queues/${encodeURIComponent(queue)}/jobs/${encodeURIComponent(id)}`;
+  }
+
+  jobApi(queue: string, id: string): string {
+    return `${this.base}/api/queues/${encodeURIComponent(queue)}/jobs/${encodeURIComponent(id)}`;
+  }
+
+  download(queue: string, id: string, field: JobValueField): string {
+    return `${this.job(queue, id)}/download/${field}`;
+  }
+
+  promoteJob(queue: string, id: string): string {
+    return `${this.job(queue, id)}/promote`;
+  }
+
+  bulk(queue: string): string {
+    return `${this.base}/queues/${encodeURIComponent(queue)}/bulk`;
+  }
+
+  clean(queue: string): string {
+    return `${this.base}/queues/${encodeURIComponent(queue)}/clean`;
+  }
+
+  events(): string {
+    return `${this.base}/api/events`;
   }
 
   retryJob(queue: string, id: string): string {

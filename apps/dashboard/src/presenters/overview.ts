@@ -1,6 +1,6 @@
-import { JOB_STATES, type Overview } from '@jobq/queue-core';
+import { JOB_STATES, NAME_PATTERN, shortText, type Overview } from '@jobq/queue-core';
 import { presentChart } from './chart';
-import { formatCount } from './format';
+import { NONE, formatCount, formatDuration, plural } from './format';
 import type { Links } from './links';
 
 /** View model of the overview page. */
@@ -9,13 +9,15 @@ export function presentOverview(o: Overview, links: Links) {
   return {
     states: JOB_STATES,
     queues: o.queues.map((q) => ({
-      name: q.queue,
-      href: links.queue(q.queue),
-      cells: JOB_STATES.map((s) => ({ state: s, count: formatCount(q[s]), zero: q[s] === 0, href: links.queue(q.queue, s) })),
+      name: shortText(q.queue, 100),
+      href: NAME_PATTERN.test(q.queue) ? links.queue(q.queue) : '',
+      latency: o.latency[q.queue] == null ? NONE : formatDuration(o.latency[q.queue]),
+      cells: JOB_STATES.map((s) => ({ state: s, count: formatCount(q[s]), zero: q[s] === 0, href: NAME_PATTERN.test(q.queue) ? links.queue(q.queue, s) : '' })),
     })),
     totals: JOB_STATES.map((s) => ({ state: s, count: formatCount(totals[s] ?? 0) })),
     hasQueues: o.queues.length > 0,
     workersOnline: formatCount(o.workers.length),
+    workersLabel: `${plural(o.workers.length, 'worker', 'workers')} online`,
     workersBusy: formatCount(o.workers.filter((w) => w.state === 'busy').length),
     workersHref: links.workers(),
     chart: presentChart(o.throughput),

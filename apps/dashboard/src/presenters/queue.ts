@@ -46,6 +46,7 @@ export function presentQueue(input: QueuePageInput, links: Links, canWrite: bool
     whenLabel: WHEN_LABEL[list.state],
     showError: list.state === 'failed' || list.state === 'delayed',
     showProgress: list.state === 'active',
+    selectable: canWrite && list.state !== 'active',
     rows: list.jobs.map((j) => presentRow(j, links, canWrite, now)),
     isEmpty: list.jobs.length === 0,
     emptyText: filter ? `No ${list.state} jobs named ${filter}.` : `No ${list.state} jobs.`,
@@ -58,6 +59,17 @@ export function presentQueue(input: QueuePageInput, links: Links, canWrite: bool
       jump: { action: links.queue(q), state: list.state, name: filter ?? '', size: size, page: list.page, max: list.pages },
       multiple: list.pages > 1,
     },
+    bulk: canWrite && !list.jobs.every((j) => j.state === 'active') && list.jobs.length > 0
+      ? {
+          action: links.bulk(q),
+          state: list.state,
+          canRetry: list.state === 'failed',
+          canRemove: list.state !== 'active',
+        }
+      : null,
+    clean: canWrite && (list.state === 'succeeded' || list.state === 'failed') && counts[list.state] > 0
+      ? { action: links.clean(q), state: list.state, confirm: `Delete the ${list.state} jobs of ${q} older than the age given? This cannot be undone.` }
+      : null,
     actions: canWrite
       ? {
           retryAll: list.state === 'failed' && counts.failed > 0 ? { action: links.retryAllFailed(q), confirm: `Retry all ${formatCount(counts.failed)} failed jobs of ${q}?` } : null,
@@ -90,5 +102,6 @@ function presentRow(j: JobSummary, links: Links, canWrite: boolean, now: number)
     errorCode: j.errorCode ?? '',
     progress: j.progress ? { percent: Math.max(0, Math.min(100, Math.round(j.progress.percent))), message: j.progress.message ?? '' } : null,
     retryAction: canWrite && j.state === 'failed' ? links.retryJob(j.queue, j.id) : '',
+    malformed: j.malformed,
   };
 }

@@ -1,11 +1,12 @@
-import type { WorkerInfo } from '@jobq/queue-core';
-import { formatAgo, formatCount, formatDuration, formatTime, isoTime } from './format';
+import type { WorkerView } from '@jobq/queue-core';
+import { formatAgo, formatCount, formatDuration, formatTime, isoTime, plural } from './format';
 import type { Links } from './links';
 
 /** View model of the workers page. */
-export function presentWorkers(workers: readonly WorkerInfo[], links: Links, now: number) {
+export function presentWorkers(workers: readonly WorkerView[], links: Links, now: number) {
   return {
     count: formatCount(workers.length),
+    countLabel: plural(workers.length, 'worker', 'workers'),
     hasWorkers: workers.length > 0,
     workers: workers.map((w) => ({
       anchor: `worker-${w.name}`,
@@ -15,6 +16,7 @@ export function presentWorkers(workers: readonly WorkerInfo[], links: Links, now
       queues: w.queues.join(', '),
       concurrency: w.concurrency,
       state: w.state,
+      malformed: w.malformed.length > 0 ? `Malformed record: ${w.malformed.join('; ')}` : '',
       running: w.running.map((r) => ({
         href: links.job(r.queue, r.id),
         label: `${r.name} #${r.id}`,

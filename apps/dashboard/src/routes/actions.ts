@@ -1,7 +1,8 @@
 import { QueueError } from '@jobq/queue-core';
-import type { Request, Response, Router } from 'express';
+import type { NextFunction, Request, Response, Router } from 'express';
+import { HttpError } from '../http/http-error';
 import { redirectWithFlash } from '../http/flash';
-import { confirmBody, jobParams, parseInput, queueParams, stateParams } from '../http/params';
+import { bulkBody, cleanBody, confirmBody, jobParams, parseInput, queueParams, stateParams } from '../http/params';
 import { sendPage } from '../http/respond';
 import type { RouteContext } from './context';
 
@@ -11,6 +12,13 @@ import type { RouteContext } from './context';
  * without it (no script) a confirmation page asks instead.
  */
 export function actionRoutes(router: Router, ctx: RouteContext): void {
+  // An action on a queue nobody ever used is a 404, as the queue's page is.
+  router.use('/queues/:queue', async (req: Request, _res: Response, next: NextFunction) => {
+    if (req.method !== 'POST') return next();
+    const { queue } = parseInput(queueParams, req.params);
+    if (!(await ctx.inspector.hasQueue(queue))) throw new HttpError(404, `There is no queue named "${queue}".`);
+    next();
+  });
   router.post('/queues/:queue/jobs/:id/retry', async (req: Request, res: Response) => {
     const { queue, id } = parseInput(jobParams, req.params);
     await act(res, ctx, ctx.links.job(queue, id), async () => {
@@ -26,6 +34,40 @@ export function actionRoutes(router: Router, ctx: RouteContext): void {
       await ctx.admin.removeJob(queue, id);
       return `Job ${id} was removed.`;
     }, ctx.links.job(queue, id));
+  });
+
+  router.post('/queues/:queue/jobs/:id/promote', async (req: Request, res: Response) => {
+    const { queue, id } = parseInput(jobParams, req.params);
+    await act(res, ctx, ctx.links.job(queue, id), async () => {
+      await ctx.admin.promoteJob(queue, id);
+      return `Job ${id} is waiting to run now.`;
+    });
+  });
+
+  router.post('/queues/:queue/bulk', async (req: Request, res: Response) => {
+    const { queue } = parseInput(queueParams, req.params);
+    const { action, ids, state } = parseInput(bulkBody, req.body);
+    const back = ctx.links.queue(queue, state);
+    const list = typeof ids === 'string' ? [ids] : ids;
+    if (action === 'remove' && !confirmed(req, res, ctx, `Remove ${list.length} selected job${list.length === 1 ? '' : 's'} from ${queue}? This cannot be undone.`, back, { ids: list, action, state })) return;
+    await act(res, ctx, back, async () => {
+      const outcome = action === 'retry' ? await ctx.admin.retryJobs(queue, list) : await ctx.admin.removeJobs(queue, list);
+      const verb = action === 'retry' ? 'retried' : 'removed';
+      const notes = [outcome.missing ? `${outcome.missing} not found` : '', outcome.skipped ? `${outcome.skipped} skipped (${action === 'retry' ? 'not failed' : 'running'})` : ''].filter(Boolean);
+      return `${outcome.done} of ${list.length} selected job${list.length === 1 ? '' : 's'} ${verb}${notes.length ? `; ${notes.join(', ')}` : ''}.`;
+    });
+  });
+
+  router.post('/queues/:queue/clean', async (req: Request, res: Response) => {
+    const { queue } = parseInput(queueParams, req.params);
+    const { state, age, unit } = parseInput(cleanBody, req.body);
+    const back = ctx.links.queue(queue, state);
+    const label = `${age} ${unit}`;
+    if (!confirmed(req, res, ctx, `Delete every ${state} job of ${queue} that finished more than ${label} ago? This cannot be undone.`, back, { state, age: String(age), unit })) return;
+    await act(res, ctx, back, async () => {
+      const n = await ctx.admin.cleanOlderThan(queue, state, age * UNIT_MS[unit], ctx.now());
+      return `Deleted ${n.toLocaleString('en-US')} ${state} job${n === 1 ? '' : 's'} of ${queue} older than ${label}.`;
+    });
   });
 
   router.post('/queues/:queue/retry-failed', async (req: Request, res: Response) => {
@@ -49,12 +91,18 @@ export function actionRoutes(router: Router, ctx: RouteContext): void {
   });
 }
 
-/** `true` when the form carries `confirm=yes`; otherwise answers with a confirmation page. */
-function confirmed(req: Request, res: Response, ctx: RouteContext, question: string, cancelHref: string): boolean {
+/**
+ * `true` when the form carries `confirm=yes`; otherwise answers with a
+ * confirmation page that posts `fields` again.
+ */
+function confirmed(req: Request, res: Response, ctx: RouteContext, question: string, cancelHref: string, fields: Record<string, string | readonly string[]> = {}): boolean {
   if (parseInput(confirmBody, req.body).confirm === 'yes') return true;
-  sendPage(req, res, ctx.views, 'confirm', 'Please confirm', { question, action: req.originalUrl, cancelHref });
+  const hidden = Object.entries(fields).flatMap(([name, v]) => (typeof v === 'string' ? [v] : v).map((value) => ({ name, value })));
+  sendPage(req, res, ctx.views, 'confirm', 'Please confirm', { question, action: req.originalUrl, cancelHref, hidden });
   return false;
 }
+
+const UNIT_MS = { minutes: 60_000, hours: 3_600_000, days: 86_400_000 } as const;
 
 /**
  * Runs an action and redirects with its outcome as a flash message. Expected

@@ -1,13 +1,16 @@
 import type { AnyJobContract } from '@jobq/job-defs';
-import type { QueueAdmin, QueueInspector } from '@jobq/queue-core';
+import type { EnqueueOptions, QueueAdmin, QueueInspector } from '@jobq/queue-core';
 import type { Logger } from 'pino';
 import type { Links } from '../presenters/links';
 import type { Views } from '../views';
 
 /** Puts a job on its queue; the real one is queue-core's `QueueClient`. */
 export interface Enqueuer {
-  /** Validates `payload` against the contract (throwing `PayloadValidationError`) and enqueues it. */
-  enqueue(contract: AnyJobContract, payload: unknown): Promise<{ readonly id: string }>;
+  /**
+   * Validates `payload` against the contract (throwing `PayloadValidationError`)
+   * and the options (throwing `InvalidArgumentError`), and enqueues it.
+   */
+  enqueue(contract: AnyJobContract, payload: unknown, options?: EnqueueOptions): Promise<{ readonly id: string }>;
 }
 
 /** What every route module needs. */

@@ -1,5 +1,6 @@
 import { payloadJsonSchema, type AnyJobContract } from '@jobq/job-defs';
-import { PayloadValidationError } from '@jobq/queue-core';
+import { PayloadValidationError, QueueError } from '@jobq/queue-core';
+import { optionFields, readOptions } from '../form/enqueue-options-form';
 import type { Request, Response, Router } from 'express';
 import { formFields, readForm, type FormValues } from '../form/payload-form';
 import { HttpError } from '../http/http-error';
@@ -35,6 +36,8 @@ export function enqueueRoutes(router: Router, ctx: RouteContext): void {
       contract: describe(contract),
       action: ctx.links.enqueue(contract.name),
       fields: formFields(schema, values, errors),
+      options: optionFields(values, errors, contract.defaults.retries),
+      optionsOpen: Object.keys(values).some((k) => k.startsWith('option.') && values[k] !== ''),
       formError,
       hasErrors: status !== 200,
       schemaJson: JSON.stringify(schema, null, 2),
@@ -51,12 +54,17 @@ export function enqueueRoutes(router: Router, ctx: RouteContext): void {
     const contract = find(req);
     const values = stringFields(req.body);
     const reading = readForm(payloadJsonSchema(contract), values);
-    if (!reading.ok) return showForm(req, res, contract, values, reading.errors, 'Some fields need fixing.', 422);
+    const options = readOptions(values);
+    if (!reading.ok || !options.ok) {
+      const errors = { ...(reading.ok ? {} : reading.errors), ...(options.ok ? {} : options.errors) };
+      return showForm(req, res, contract, values, errors, 'Some fields need fixing.', 422);
+    }
     try {
-      const job = await ctx.enqueuer.enqueue(contract, reading.payload);
+      const job = await ctx.enqueuer.enqueue(contract, reading.payload, options.options);
       ctx.logger.info({ job: contract.name, id: job.id, queue: contract.queue }, 'job enqueued from the dashboard');
       redirectWithFlash(res, ctx.links.job(contract.queue, job.id), { kind: 'ok', text: `Enqueued ${contract.name} as job ${job.id}.` }, ctx.cookiePath);
     } catch (err) {
+      if (err instanceof QueueError && err.code === 'JOBQ_INVALID_ARGUMENT') return showForm(req, res, contract, values, {}, err.message.slice(0, 500), 422);
       if (!(err instanceof PayloadValidationError)) throw err;
       const errors: Record<string, string> = {};
       const general: string[] = [];

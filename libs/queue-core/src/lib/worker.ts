@@ -8,7 +8,7 @@ import { parseStoredJob, runAttempt, slotKey, UNREADABLE, type AttemptOutcome, t
 import { globalKeys, minuteOf, queueKeys, type QueueKeys } from './keys';
 import { QueueScripts, type TakeReply } from './lua';
 import type { JobProgress, StoredJob, WorkerInfo } from './records';
-import { connectRedis, createRedis, waitUntilReady } from './redis-connection';
+import { connectRedis, createRedis, isUnavailableError, waitUntilReady } from './redis-connection';
 import { THROUGHPUT_RETENTION_SECONDS } from './throughput';
 import { resolveWorkerOptions, type ResolvedWorkerOptions, type WorkerOptions } from './worker-options';
 import { WorkerRegistry } from './worker-registry';
@@ -267,7 +267,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     await bounded(
-      (this.registry?.remove(this.name) ?? Promise.resolve()).catch((err: Error) => void this.emit('error', err)),
+      (this.registry?.remove(this.name) ?? Promise.resolve()).catch((err: Error) => void this.report(err)),
       FINAL_REDIS_MS,
       undefined,
     );
@@ -296,7 +296,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
         reply = await this.live.scripts.fetchJobs(this.takeKeys, this.takeArgs(free));
         failures = 0;
       } catch (err) {
-        this.emit('error', err as Error);
+        this.report(err as Error);
         failures += 1;
         await this.waitForWake(Math.min(100 * 2 ** failures, 5_000));
         continue;
@@ -340,8 +340,9 @@ export class Worker extends EventEmitter<WorkerEvents> {
       await wait;
     } catch (err) {
       if (this.state !== 'running') return;
-      this.emit('error', err as Error);
-      await this.waitForWake(500);
+      // Losing the connection ends the wait; the loop carries on when Redis is back.
+      if (!isUnavailableError(err)) this.report(err as Error);
+      await this.waitForWake(100);
     } finally {
       this.idling = null;
     }
@@ -387,6 +388,14 @@ export class Worker extends EventEmitter<WorkerEvents> {
       }
       await new Promise((r) => setTimeout(r, 2));
     }
+  }
+
+  /**
+   * Emits a recoverable problem as `error`, only when someone listens: the worker
+   * goes on either way, and an unheard `error` event would throw.
+   */
+  private report(err: Error): void {
+    if (this.listenerCount('error') > 0) this.emit('error', err);
   }
 
   /** Keys of one of this worker's queues. */
@@ -451,7 +460,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     })
       .then((outcome) => this.record(k, t, entry, outcome, lastProgress))
       .catch((err) => {
-        this.emit('error', err as Error);
+        this.report(err as Error);
       })
       .finally(() => {
         this.stats.busyMs += Date.now() - entry.startedAt;
@@ -506,7 +515,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
         if (next.length === 0 && this.state === 'running') this.noteEarliest(Number(earliest));
         break;
       } catch (err) {
-        this.emit('error', err as Error);
+        this.report(err as Error);
         await sleep(Math.min(100 * 2 ** tries, 5_000));
       }
     }
@@ -542,7 +551,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
         requeued += await this.live.scripts.requeueJobs([k.active, k.waiting, k.stalling, k.jobs, k.events, k.wake], [k.base, Date.now(), this.config.eventsMaxLen, ...ids]);
       } catch (err) {
         // The stall check will recover them instead.
-        this.emit('error', err as Error);
+        this.report(err as Error);
       }
     }
     for (const j of jobs) this.running.delete(slotKey(j.queue, j.id));
@@ -556,7 +565,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     try {
       this.fleetSize = await this.registry.write(this.info, this.options.registryTtlMs);
     } catch (err) {
-      this.emit('error', err as Error);
+      this.report(err as Error);
     } finally {
       this.heartbeatBusy = false;
     }
@@ -570,7 +579,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     try {
       await Promise.all([...byQueue].map(([q, ids]) => this.live.redis.srem(this.keysOf(q).stalling, ...ids)));
     } catch (err) {
-      this.emit('error', err as Error);
+      this.report(err as Error);
     }
   }
 
@@ -596,7 +605,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
           this.wake?.();
         }
       } catch (err) {
-        this.emit('error', err as Error);
+        this.report(err as Error);
       }
     }
   }
@@ -644,7 +653,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
           }
         }
       } catch (err) {
-        this.emit('error', err as Error);
+        this.report(err as Error);
       }
     }
   }

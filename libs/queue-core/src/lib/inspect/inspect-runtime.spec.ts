@@ -74,8 +74,10 @@ it('lists, finds, retries and removes jobs the runtime wrote', async () => {
   expect(failed.jobs[0].error).toMatch(/^first attempt of \d fails$/);
 
   const detail = await inspector.getJob(QUEUE, handles[0].id);
-  expect(detail).toMatchObject({ state: 'failed', name: 'test.flaky-once', payload: { n: 1 }, retriesLeft: 0, retriesTotal: 0 });
-  expect(detail?.run.stack).toContain('first attempt of 1 fails');
+  expect(detail).toMatchObject({ state: 'failed', name: 'test.flaky-once', payload: { truncated: false }, retries: { configured: 0, used: 0, left: 0 }, malformed: null });
+  expect(JSON.parse(detail?.payload.text ?? '')).toEqual({ n: 1 });
+  expect(detail?.error?.stack.text).toContain('first attempt of 1 fails');
+  expect((await inspector.rawValue(QUEUE, handles[0].id, 'payload'))?.toString()).toBe('{"n":1}');
   expect(await inspector.findJob(handles[0].id)).toEqual([{ queue: QUEUE, id: handles[0].id, state: 'failed', name: 'test.flaky-once' }]);
 
   await admin.retryJob(QUEUE, handles[0].id);
@@ -83,8 +85,8 @@ it('lists, finds, retries and removes jobs the runtime wrote', async () => {
   expect(await admin.retryAllFailed(QUEUE)).toBe(4);
   await waitFor(async () => (await inspector.counts([QUEUE]))[0].succeeded === 5, 10_000, 'five successes');
   const done = await inspector.getJob(QUEUE, handles[1].id);
-  expect(done).toMatchObject({ state: 'succeeded', result: { n: 2 } });
-  expect(done?.run.attempts).toBe(2);
+  expect(JSON.parse(done?.result?.text ?? '')).toEqual({ n: 2 });
+  expect(done).toMatchObject({ state: 'succeeded', attempts: 2 });
 
   await admin.removeJob(QUEUE, handles[1].id);
   expect(await inspector.getJob(QUEUE, handles[1].id)).toBeNull();

@@ -27,3 +27,17 @@ export function assertJobState(state: string): asserts state is JobState {
     throw new InvalidArgumentError(`state must be one of ${JOB_STATES.join(', ')}`);
   }
 }
+
+/** Longest job id the dashboard opens (ids are not checked against {@link JOB_ID_PATTERN} for reading). */
+export const MOST_JOB_ID_CHARS = 1_000;
+
+/**
+ * Throws `InvalidArgumentError` unless `id` could be a stored job id: any
+ * non-empty string up to {@link MOST_JOB_ID_CHARS}, so jobs written with ids the
+ * producer would refuse can still be opened and removed.
+ */
+export function assertStoredJobId(id: string): void {
+  if (typeof id !== 'string' || id.length === 0 || id.length > MOST_JOB_ID_CHARS) {
+    throw new InvalidArgumentError(`job id must be 1-${MOST_JOB_ID_CHARS} characters`);
+  }
+}

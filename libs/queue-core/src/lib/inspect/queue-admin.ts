@@ -5,7 +5,7 @@ import { queueKeys, type JobState, type QueueKeys } from '../keys';
 import type { StoredJob } from '../records';
 import { LargeJobReader } from './large-job-reader';
 import { inspectScripts, type RunScript } from './lua';
-import { assertJobId, assertJobState, assertQueueName } from './names';
+import { assertJobState, assertQueueName, assertStoredJobId } from './names';
 
 /** Tuning of {@link QueueAdmin}. */
 export interface QueueAdminOptions {
@@ -15,6 +15,29 @@ export interface QueueAdminOptions {
    * @defaultValue 500
    */
   readonly chunkSize?: number;
+  /**
+   * Approximate length the admin scripts trim a queue's job event stream to
+   * when they append to it (pass `QueueConfig.eventsMaxLen`, as the runtime does).
+   * @defaultValue 10000
+   */
+  readonly eventsMaxLen?: number;
+}
+
+/** Most jobs one bulk retry or remove accepts. */
+export const MOST_BULK_JOBS = 500;
+/** Finished states whose old jobs can be cleaned. */
+export const CLEANABLE_STATES = ['succeeded', 'failed'] as const;
+/** A finished state that can be cleaned. */
+export type CleanableState = (typeof CLEANABLE_STATES)[number];
+
+/** What a bulk retry or remove did. */
+export interface BulkOutcome {
+  /** Jobs retried or removed. */
+  readonly done: number;
+  /** Jobs that were not found (gone meanwhile). */
+  readonly missing: number;
+  /** Jobs left alone (not failed for a retry, running for a remove). */
+  readonly skipped: number;
 }
 
 /** States that can be emptied (running jobs belong to their workers). */
@@ -31,6 +54,7 @@ export class QueueAdmin {
   private readonly run: RunScript;
   private readonly chunkSize: number;
   private readonly reader: LargeJobReader;
+  private readonly eventsMaxLen: number;
 
   /**
    * @param redis - an ioredis connection (not bee-queue's)
@@ -44,6 +68,80 @@ export class QueueAdmin {
     this.run = inspectScripts(redis);
     this.chunkSize = options.chunkSize ?? 500;
     this.reader = new LargeJobReader(redis, 0, 50);
+    this.eventsMaxLen = options.eventsMaxLen ?? 10_000;
+  }
+
+  /** Retries several failed jobs of one queue (at most {@link MOST_BULK_JOBS}). */
+  async retryJobs(queue: string, ids: readonly string[]): Promise<BulkOutcome> {
+    assertQueueName(queue);
+    const unique = checkBulk(ids);
+    const k = queueKeys(this.prefix, queue);
+    const moved = new Set(await this.retryIds(k, unique));
+    const rest = unique.filter((id) => !moved.has(id));
+    const exists = rest.length > 0 ? await this.redis.pipeline(rest.map((id) => ['hexists', k.jobs, id])).exec() : [];
+    const missing = (exists ?? []).filter(([, v]) => v !== 1).length;
+    return { done: moved.size, missing, skipped: rest.length - missing };
+  }
+
+  /** Removes several jobs of one queue (at most {@link MOST_BULK_JOBS}); running ones are left alone. */
+  async removeJobs(queue: string, ids: readonly string[]): Promise<BulkOutcome> {
+    assertQueueName(queue);
+    const unique = checkBulk(ids);
+    const k = queueKeys(this.prefix, queue);
+    const names = await this.reader.names(k.jobs, unique);
+    let done = 0;
+    let missing = 0;
+    let skipped = 0;
+    for (const [i, id] of unique.entries()) {
+      const outcome = await this.run('jobqInspectRemoveJob', this.removeKeys(k), [k.base, id, names[i] ?? '', this.eventsMaxLen]);
+      if (outcome === 1) done += 1;
+      else if (outcome === 0) missing += 1;
+      else skipped += 1;
+    }
+    return { done, missing, skipped };
+  }
+
+  /**
+   * Runs a delayed job now: moves it to waiting and wakes the workers. Throws
+   * `JobNotFoundError`, or `InvalidArgumentError` when the job is not delayed.
+   */
+  async promoteJob(queue: string, id: string): Promise<void> {
+    assertQueueName(queue);
+    assertStoredJobId(id);
+    const k = queueKeys(this.prefix, queue);
+    const [name] = await this.reader.names(k.jobs, [id]);
+    const outcome = await this.run('jobqInspectPromoteJob', [k.jobs, k.delayed, k.waiting, eventsKey(k), wakeKey(k)], [k.base, id, name ?? '', this.eventsMaxLen]);
+    if (outcome === 0) throw new JobNotFoundError(queue, id);
+    if (outcome === -1) throw new InvalidArgumentError(`Job "${id}" on queue "${queue}" is not delayed, so it cannot be run now.`);
+  }
+
+  /**
+   * Deletes the jobs of a finished state that finished more than `olderThanMs`
+   * ago, chunk by chunk; returns how many went.
+   */
+  async cleanOlderThan(queue: string, state: CleanableState, olderThanMs: number, now = Date.now()): Promise<number> {
+    assertQueueName(queue);
+    if (!(CLEANABLE_STATES as readonly string[]).includes(state)) throw new InvalidArgumentError(`state must be one of ${CLEANABLE_STATES.join(', ')}`);
+    if (!Number.isSafeInteger(olderThanMs) || olderThanMs < 0) throw new InvalidArgumentError('the age must be a whole number of milliseconds >= 0');
+    const k = queueKeys(this.prefix, queue);
+    const index = k.index(state);
+    const set = state === 'succeeded' ? k.succeeded : k.failed;
+    const cutoff = now - olderThanMs;
+    let removed = 0;
+    for (;;) {
+      const ids = await this.redis.zrangebyscore(index, '-inf', cutoff, 'LIMIT', 0, this.chunkSize);
+      if (ids.length === 0) return removed;
+      const names = await this.reader.names(k.jobs, ids);
+      const pairs = ids.flatMap((id, i) => [id, names[i] ?? '']);
+      const n = await this.run('jobqInspectEmptyChunk', [k.jobs, index, set, k.expiry, eventsKey(k)], ['finished', k.base, this.chunkSize, state, this.eventsMaxLen, ...pairs]);
+      removed += n;
+      // Ids already gone from the set but still indexed: drop them from the index so the loop ends.
+      if (n < ids.length) await this.redis.zrem(index, ...ids);
+    }
+  }
+
+  private removeKeys(k: QueueKeys): string[] {
+    return [k.jobs, k.waiting, k.active, k.delayed, k.succeeded, k.failed, k.stalling, k.index('succeeded'), k.index('failed'), k.expiry, eventsKey(k)];
   }
 
   /**
@@ -53,7 +151,7 @@ export class QueueAdmin {
    */
   async retryJob(queue: string, id: string): Promise<void> {
     assertQueueName(queue);
-    assertJobId(id);
+    assertStoredJobId(id);
     const k = queueKeys(this.prefix, queue);
     const moved = await this.retryIds(k, [id]);
     if (moved.length === 1) return;
@@ -85,11 +183,10 @@ export class QueueAdmin {
    */
   async removeJob(queue: string, id: string): Promise<void> {
     assertQueueName(queue);
-    assertJobId(id);
+    assertStoredJobId(id);
     const k = queueKeys(this.prefix, queue);
-    const keys = [k.jobs, k.waiting, k.active, k.delayed, k.succeeded, k.failed, k.stalling, k.index('succeeded'), k.index('failed'), k.expiry];
     const [name] = await this.reader.names(k.jobs, [id]);
-    const outcome = await this.run('jobqInspectRemoveJob', keys, [k.base, id, name ?? '']);
+    const outcome = await this.run('jobqInspectRemoveJob', this.removeKeys(k), [k.base, id, name ?? '', this.eventsMaxLen]);
     if (outcome === 0) throw new JobNotFoundError(queue, id);
     if (outcome === -1) throw new InvalidArgumentError(`Job "${id}" on queue "${queue}" is running; remove it once it has finished.`);
   }
@@ -104,7 +201,7 @@ export class QueueAdmin {
     if (state === 'waiting' || state === 'delayed') {
       const [kind, source] = state === 'waiting' ? ['list', k.waiting] : ['zset', k.delayed];
       for (;;) {
-        const n = await this.run('jobqInspectEmptyChunk', [k.jobs, source, '', k.expiry], [kind, k.base, this.chunkSize, state]);
+        const n = await this.run('jobqInspectEmptyChunk', [k.jobs, source, '', k.expiry, eventsKey(k)], [kind, k.base, this.chunkSize, state, this.eventsMaxLen]);
         if (n === 0) return removed;
         removed += n;
       }
@@ -118,7 +215,7 @@ export class QueueAdmin {
       if (ids.length === 0) return removed;
       const names = await this.reader.names(k.jobs, ids);
       const pairs = ids.flatMap((id, i) => [id, names[i] ?? '']);
-      removed += await this.run('jobqInspectEmptyChunk', [k.jobs, index, set, k.expiry], ['finished', k.base, this.chunkSize, state, ...pairs]);
+      removed += await this.run('jobqInspectEmptyChunk', [k.jobs, index, set, k.expiry, eventsKey(k)], ['finished', k.base, this.chunkSize, state, this.eventsMaxLen, ...pairs]);
     }
   }
 
@@ -126,7 +223,7 @@ export class QueueAdmin {
     const pipeline = this.redis.pipeline();
     for (const id of ids) pipeline.hgetBuffer(k.jobs, id);
     const replies = (await pipeline.exec()) ?? [];
-    const args: string[] = [k.base];
+    const args: (string | number)[] = [k.base, this.eventsMaxLen];
     ids.forEach((id, i) => {
       const raw = replies[i]?.[1] as Buffer | null | undefined;
       const job = raw ? parseStoredJob(raw) : undefined;
@@ -134,9 +231,27 @@ export class QueueAdmin {
       const sha = createHash('sha1').update(raw).digest('hex');
       args.push(id, sha, JSON.stringify(retried(job)), typeof job.data?.name === 'string' ? job.data.name : '');
     });
-    if (args.length === 1) return [];
-    return this.run('jobqInspectRetryJobs', [k.jobs, k.failed, k.index('failed'), k.expiry, k.waiting], args);
+    if (args.length === 2) return [];
+    return this.run('jobqInspectRetryJobs', [k.jobs, k.failed, k.index('failed'), k.expiry, k.waiting, eventsKey(k), wakeKey(k)], args);
   }
+}
+
+/** The queue's job event stream. */
+function eventsKey(k: QueueKeys): string {
+  return k.events;
+}
+
+/** The queue's worker wake-up list. */
+function wakeKey(k: QueueKeys): string {
+  return k.wake;
+}
+
+function checkBulk(ids: readonly string[]): string[] {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) throw new InvalidArgumentError('select at least one job');
+  if (unique.length > MOST_BULK_JOBS) throw new InvalidArgumentError(`select at most ${MOST_BULK_JOBS} jobs at once`);
+  for (const id of unique) assertStoredJobId(id);
+  return unique;
 }
 
 function isEmptyable(state: JobState): state is EmptyableState {

@@ -1,15 +1,16 @@
 import type { Redis } from 'ioredis';
 import { queueKeys, globalKeys, type JobState, type QueueKeys } from '../keys';
-import { parseRunRecord, type StoredJob, type WorkerInfo } from '../records';
 import { readThroughput, type ThroughputPoint } from '../throughput';
-import { WorkerRegistry } from '../worker-registry';
+import { buildJobDetail } from './job-detail';
+import { readWorkers, type WorkerView } from './worker-records';
+import { shortText } from './bounded';
 import { inspectScripts, type RunScript, type SummaryRow } from './lua';
-import { assertJobId, assertJobName, assertJobState, assertQueueName } from './names';
+import { assertJobName, assertJobState, assertQueueName, assertStoredJobId } from './names';
 import { pageCount, pageWindow } from './paging';
 import { LargeJobReader } from './large-job-reader';
 import { HEAD_BYTES, MOST_BYTES_IN_LUA, TAIL_BYTES, readStoredJobFacts, type StoredJobFacts } from './stored-job-json';
-import { numberOrNull, parseJson, parseProgress, storedNumber } from './stored-values';
-import type { JobDetail, JobLocation, JobPage, JobSummary, ListJobsOptions, NameScan, Overview, QueueCounts } from './types';
+import { parseJson, parseProgress, storedNumber } from './stored-values';
+import type { JobDetail, JobValueField, JobLocation, JobPage, JobSummary, ListJobsOptions, NameScan, Overview, QueueCounts } from './types';
 
 /** Tuning of {@link QueueInspector}. */
 export interface QueueInspectorOptions {
@@ -43,7 +44,6 @@ export interface QueueInspectorOptions {
  */
 export class QueueInspector {
   private readonly run: RunScript;
-  private readonly registry: WorkerRegistry;
   private readonly large: LargeJobReader;
   private readonly knownQueues: readonly string[];
   private readonly previewChars: number;
@@ -60,7 +60,6 @@ export class QueueInspector {
     options: QueueInspectorOptions = {},
   ) {
     this.run = inspectScripts(redis);
-    this.registry = new WorkerRegistry(redis, prefix);
     this.knownQueues = options.knownQueues ?? [];
     this.previewChars = options.previewChars ?? 160;
     this.textBytes = options.textBytes ?? 400;
@@ -71,7 +70,8 @@ export class QueueInspector {
   /** Every queue: the known ones first, in the order given, then the others by name. */
   async queues(): Promise<string[]> {
     const seen = await this.redis.smembers(globalKeys(this.prefix).queues);
-    const others = seen.filter((q) => !this.knownQueues.includes(q)).sort();
+    // A name no producer could have written (over 1,000 characters) is not a queue worth a row.
+    const others = seen.filter((q) => q.length <= 1_000 && !this.knownQueues.includes(q)).sort();
     return [...this.knownQueues, ...others];
   }
 
@@ -102,12 +102,13 @@ export class QueueInspector {
   /** Every queue's counts, the live workers and the summed throughput of the last `minutes`. */
   async overview(minutes = 60, now = Date.now()): Promise<Overview> {
     const queues = await this.queues();
-    const [counts, workers, throughput] = await Promise.all([
+    const [counts, workers, throughput, latency] = await Promise.all([
       this.counts(queues),
       this.workers(),
       this.throughput(queues, minutes, now),
+      this.latency(queues, now),
     ]);
-    return { queues: counts, workers, throughput };
+    return { queues: counts, workers, throughput, latency };
   }
 
   /** Processed and failed per minute, summed over `queues`, oldest minute first. */
@@ -121,9 +122,9 @@ export class QueueInspector {
     }));
   }
 
-  /** Live workers, by name. */
-  workers(): Promise<WorkerInfo[]> {
-    return this.registry.list();
+  /** Live workers, by name, each record checked (a malformed one says so on its own row). */
+  workers(): Promise<WorkerView[]> {
+    return readWorkers(this.redis, this.prefix);
   }
 
   /**
@@ -160,14 +161,17 @@ export class QueueInspector {
       const kind = state === 'waiting' || state === 'active' ? 'list' : 'zset';
       [ids, total] = await this.rangeAndCount(kind, sourceKey(k, state), offset, stop);
     }
+    const pages = pageCount(total, pageSize);
+    // A page past the end shows the last page (a list may have shrunk since the link was made).
+    if (page > pages) return this.listJobs(queue, state, { ...options, page: pages });
     const jobs = await this.summaries(queue, state, ids);
-    return { queue, state, page, pageSize, total, pages: pageCount(total, pageSize), name, nameScan, jobs };
+    return { queue, state, page, pageSize, total, pages, name, nameScan, jobs };
   }
 
-  /** One job with everything stored about it, or `null` when there is no such job. */
+  /** One job with everything stored about it (bounded), or `null` when there is no such job. */
   async getJob(queue: string, id: string): Promise<JobDetail | null> {
     assertQueueName(queue);
-    assertJobId(id);
+    assertStoredJobId(id);
     const k = queueKeys(this.prefix, queue);
     const replies = await this.redis
       .multi()
@@ -185,34 +189,54 @@ export class QueueInspector {
     };
     const json = value(0) as string | null;
     if (json === null) return null;
-    const run = parseRunRecord(value(1) as Record<string, string>);
     const delayedAt = value(4) as string | null;
     const state = stateOf(value(2) === 1, value(3) === 1, delayedAt !== null, value(5) !== null);
-    const stored = parseJson(json) as Partial<StoredJob> | undefined;
-    const valid = stored !== undefined && typeof stored === 'object' && stored !== null;
-    const options: Partial<StoredJob['options']> = (valid && typeof stored.options === 'object' && stored.options) || {};
-    return {
-      id,
-      queue,
-      state,
-      name: valid && typeof stored.data?.name === 'string' ? stored.data.name : null,
-      status: (valid && stored.status) || null,
-      payload: valid ? stored.data?.payload : json,
-      storedBytes: Buffer.byteLength(json),
-      options,
-      createdAt: numberOrNull(options.timestamp),
-      runAt: delayedAt === null ? null : Number(delayedAt),
-      run,
-      progress: parseProgress(run.progress),
-      result: run.result === undefined ? undefined : (parseJson(run.result) ?? run.result),
-      retriesLeft: numberOrNull(options.retries),
-      retriesTotal: numberOrNull(options.jobq?.retries),
-    };
+    return buildJobDetail({ id, queue, state, json, run: value(1) as Record<string, string>, runAt: delayedAt === null ? null : Number(delayedAt) });
+  }
+
+  /**
+   * The whole stored value of one field of a job, for download: the payload or
+   * result JSON, the error message, code or stack, the progress JSON, or the
+   * whole stored job JSON. `null` when the job or the value does not exist.
+   */
+  async rawValue(queue: string, id: string, field: JobValueField): Promise<Buffer | null> {
+    assertQueueName(queue);
+    assertStoredJobId(id);
+    const k = queueKeys(this.prefix, queue);
+    if (field === 'job' || field === 'payload') {
+      const raw = await this.redis.hgetBuffer(k.jobs, id);
+      if (!raw || field === 'job') return raw;
+      const job = parseJson(raw.toString('utf8')) as { data?: { payload?: unknown } } | undefined;
+      const payload = job && typeof job === 'object' && job.data && typeof job.data === 'object' ? JSON.stringify(job.data.payload) : undefined;
+      return payload === undefined ? raw : Buffer.from(payload);
+    }
+    const runField = { result: 'result', error: 'error', code: 'errorCode', stack: 'stack', progress: 'progress' }[field];
+    return this.redis.hgetBuffer(k.run(id), runField);
+  }
+
+  /** Age of the oldest waiting job of each queue, ms (`null` when none waits). */
+  async latency(queues: readonly string[], now = Date.now()): Promise<Record<string, number | null>> {
+    const pipeline = this.redis.pipeline();
+    for (const q of queues) pipeline.lindex(queueKeys(this.prefix, q).waiting, -1);
+    const replies = (await pipeline.exec()) ?? [];
+    const out: Record<string, number | null> = {};
+    await Promise.all(
+      queues.map(async (queue, i) => {
+        const id = replies[i]?.[1];
+        if (typeof id !== 'string') {
+          out[queue] = null;
+          return;
+        }
+        const [oldest] = await this.summaries(queue, 'waiting', [id]);
+        out[queue] = oldest?.createdAt == null ? null : Math.max(0, now - oldest.createdAt);
+      }),
+    );
+    return out;
   }
 
   /** Every queue holding a job with this id (ids are counted per queue, so several may). */
   async findJob(id: string): Promise<JobLocation[]> {
-    assertJobId(id);
+    assertStoredJobId(id);
     const queues = await this.queues();
     const pipeline = this.redis.pipeline();
     for (const q of queues) pipeline.hexists(queueKeys(this.prefix, q).jobs, id);
@@ -267,7 +291,7 @@ function toSummary(queue: string, state: JobState, id: string, row: SummaryRow, 
     id,
     queue,
     state,
-    name: facts.name,
+    name: facts.name === null ? null : shortText(facts.name),
     createdAt: facts.createdAt,
     runAt: runAt === null ? null : Number(runAt),
     startedAt: storedNumber(startedAt),
@@ -275,14 +299,15 @@ function toSummary(queue: string, state: JobState, id: string, row: SummaryRow, 
     durationMs: storedNumber(durationMs),
     attempts: Number(attempts || 0) || 0,
     retriesLeft: facts.retriesLeft,
-    worker: worker || null,
+    worker: worker ? shortText(worker) : null,
     payloadPreview: facts.payloadPreview,
     payloadTruncated: facts.payloadTruncated,
     storedBytes: Number(totalBytes),
     error: error || null,
     errorBytes: Number(errorBytes || 0),
-    errorCode: errorCode || null,
-    progress: parseProgress(progress),
+    errorCode: errorCode ? shortText(errorCode) : null,
+    progress: boundedProgress(parseProgress(progress)),
+    malformed: facts.malformed,
   };
 }
 
@@ -310,4 +335,8 @@ function stateOf(succeeded: boolean, failed: boolean, delayed: boolean, active: 
 
 function minuteStart(ms: number): number {
   return Math.floor(ms / 60_000) * 60_000;
+}
+
+function boundedProgress(p: ReturnType<typeof parseProgress>): ReturnType<typeof parseProgress> {
+  return p && p.message !== undefined ? { percent: p.percent, message: shortText(p.message) } : p;
 }

@@ -12,6 +12,7 @@ describe('readStoredJobFacts', () => {
       retriesLeft: 2,
       payloadPreview: '{"to":"a@b.co"}',
       payloadTruncated: false,
+      malformed: false,
     });
   });
 
@@ -23,7 +24,8 @@ describe('readStoredJobFacts', () => {
   });
 
   it('never throws on garbage', () => {
-    expect(readStoredJobFacts('not json', '', 10)).toMatchObject({ name: null, createdAt: null, payloadPreview: 'not json' });
+    expect(readStoredJobFacts('not json', '', 10)).toMatchObject({ name: null, createdAt: null, payloadPreview: 'not json', malformed: true });
+    expect(readStoredJobFacts('[1,2]', '', 10)).toMatchObject({ name: null, malformed: true });
     expect(readStoredJobFacts('{"data":{"name":"a"', '},"options":{', 10)).toMatchObject({ name: 'a', createdAt: null });
   });
 });

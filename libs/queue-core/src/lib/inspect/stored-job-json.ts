@@ -9,6 +9,8 @@ export interface StoredJobFacts {
   readonly retriesLeft: number | null;
   readonly payloadPreview: string;
   readonly payloadTruncated: boolean;
+  /** The JSON was read whole and is not a job object. */
+  readonly malformed: boolean;
 }
 
 /** Job JSON up to this many bytes comes back whole for a list row. */
@@ -32,17 +34,19 @@ const TAIL_START = ',"options":{';
 export function readStoredJobFacts(head: string, tail: string, previewChars: number): StoredJobFacts {
   if (tail === '') {
     const job = parseJson(head) as Partial<StoredJob> | undefined;
-    if (job && typeof job === 'object') {
-      const payload = JSON.stringify(job.data?.payload) ?? '';
-      return {
-        name: typeof job.data?.name === 'string' ? job.data.name : null,
-        createdAt: numberOrNull(job.options?.timestamp),
-        status: job.status ?? null,
-        retriesLeft: numberOrNull(job.options?.retries),
-        payloadPreview: payload.slice(0, previewChars),
-        payloadTruncated: payload.length > previewChars,
-      };
+    if (!job || typeof job !== 'object' || Array.isArray(job)) {
+      return { name: null, createdAt: null, status: null, retriesLeft: null, payloadPreview: head.slice(0, previewChars), payloadTruncated: head.length > previewChars, malformed: true };
     }
+    const payload = JSON.stringify(job.data?.payload) ?? '';
+    return {
+      name: typeof job.data?.name === 'string' ? job.data.name : null,
+      createdAt: numberOrNull(job.options?.timestamp),
+      status: job.status ?? null,
+      retriesLeft: numberOrNull(job.options?.retries),
+      payloadPreview: payload.slice(0, previewChars),
+      payloadTruncated: payload.length > previewChars,
+      malformed: typeof job.data?.name !== 'string',
+    };
   }
   const nameMatch = NAME_AT_START.exec(head);
   const name = nameMatch ? (parseJson(nameMatch[1]) as string | undefined) ?? null : null;
@@ -56,6 +60,7 @@ export function readStoredJobFacts(head: string, tail: string, previewChars: num
     retriesLeft: numberOrNull(rest?.options?.retries),
     payloadPreview: preview.slice(0, previewChars),
     payloadTruncated: true,
+    malformed: false,
   };
 }
 

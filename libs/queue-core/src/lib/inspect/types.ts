@@ -1,6 +1,8 @@
 import type { JobState } from '../keys';
-import type { JobProgress, RunRecord, StoredJob, WorkerInfo } from '../records';
+import type { JobProgress } from '../records';
 import type { ThroughputPoint } from '../throughput';
+import type { BoundedText } from './bounded';
+import type { WorkerView } from './worker-records';
 
 /** How many jobs a queue holds in each state. */
 export interface QueueCounts {
@@ -46,6 +48,8 @@ export interface JobSummary {
   readonly errorBytes: number;
   readonly errorCode: string | null;
   readonly progress: JobProgress | null;
+  /** The stored JSON could not be read as a job (shown as malformed on its row). */
+  readonly malformed: boolean;
 }
 
 /** The bounded scan behind a name filter on waiting, active and delayed lists. */
@@ -92,29 +96,65 @@ export interface ListJobsOptions {
   readonly name?: string;
 }
 
-/** Everything stored about one job. */
+/** A job's value that can be downloaded whole from the job page. */
+export const JOB_VALUE_FIELDS = ['payload', 'result', 'error', 'code', 'stack', 'progress', 'job'] as const;
+/** One of {@link JOB_VALUE_FIELDS}. */
+export type JobValueField = (typeof JOB_VALUE_FIELDS)[number];
+
+/** Retries of a job: what it was created with, how many it used, how many are left. */
+export interface JobRetries {
+  readonly configured: number | null;
+  readonly used: number | null;
+  readonly left: number | null;
+}
+
+/** The enqueue options of a job, as a readable summary. */
+export interface JobOptionsSummary {
+  readonly retries: JobRetries;
+  readonly backoff: { readonly strategy: string; readonly delayMs: number } | null;
+  readonly timeoutMs: number | null;
+  readonly keepResultSeconds: number | null;
+  readonly keepFailedSeconds: number | null;
+  /** Run-at asked for at enqueue (delayed jobs), ms. */
+  readonly delayUntil: number | null;
+}
+
+/**
+ * Everything stored about one job, every value bounded (see `VALUE_LIMITS`):
+ * a page built from it stays small whatever a handler stored; the whole values
+ * are read with `QueueInspector.rawValue`.
+ */
 export interface JobDetail {
   readonly id: string;
   readonly queue: string;
+  /** The job's real state, from the structure that holds it. */
   readonly state: JobState;
   readonly name: string | null;
-  /** bee-queue's status field. */
-  readonly status: StoredJob['status'] | null;
-  readonly payload: unknown;
+  /** What is wrong with the stored record, `null` when it is well formed. */
+  readonly malformed: string | null;
+  /** Payload JSON. */
+  readonly payload: BoundedText;
   /** Size of the whole stored job JSON, in bytes. */
   readonly storedBytes: number;
-  readonly options: Partial<StoredJob['options']>;
+  readonly options: JobOptionsSummary;
+  /** The raw options JSON (without the stack traces), bounded. */
+  readonly optionsJson: BoundedText;
+  /** Stacks of earlier attempts, most recent first (at most 5, each bounded). */
+  readonly earlierStacks: readonly BoundedText[];
   readonly createdAt: number | null;
   /** Run-at, ms, of a delayed job. */
   readonly runAt: number | null;
-  readonly run: RunRecord;
-  /** Parsed `run.progress`. */
-  readonly progress: JobProgress | null;
-  /** Parsed `run.result`; `undefined` when there is none. */
-  readonly result: unknown;
-  readonly retriesLeft: number | null;
-  /** Retries the job was created with. */
-  readonly retriesTotal: number | null;
+  readonly attempts: number;
+  readonly startedAt: number | null;
+  readonly finishedAt: number | null;
+  readonly durationMs: number | null;
+  readonly stalls: number;
+  readonly worker: string | null;
+  readonly error: { readonly message: BoundedText; readonly code: BoundedText; readonly stack: BoundedText } | null;
+  readonly progress: { readonly percent: number; readonly message: BoundedText | null } | null;
+  /** Result JSON of a succeeded job, `null` when there is none. */
+  readonly result: BoundedText | null;
+  readonly retries: JobRetries;
 }
 
 /** Where a job id was found. */
@@ -128,7 +168,9 @@ export interface JobLocation {
 /** Per-queue counts, live workers and summed throughput: the overview page. */
 export interface Overview {
   readonly queues: readonly QueueCounts[];
-  readonly workers: readonly WorkerInfo[];
+  readonly workers: readonly WorkerView[];
+  /** Age of each queue's oldest waiting job, ms (`null` when none waits), by queue. */
+  readonly latency: Readonly<Record<string, number | null>>;
   /** Processed and failed per minute over every queue, oldest first. */
   readonly throughput: readonly ThroughputPoint[];
 }

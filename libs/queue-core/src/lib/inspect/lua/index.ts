@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { EMPTY_CHUNK } from './empty-chunk';
+import { PROMOTE_JOB } from './promote-job';
 import { READ_SUMMARIES } from './read-summaries';
 import { REMOVE_JOB } from './remove-job';
 import { RETRY_JOBS } from './retry-jobs';
@@ -17,6 +18,7 @@ interface ScriptReplies {
   jobqInspectRetryJobs: string[];
   jobqInspectRemoveJob: number;
   jobqInspectEmptyChunk: number;
+  jobqInspectPromoteJob: number;
 }
 
 const SOURCES: Record<keyof ScriptReplies, string> = {
@@ -25,6 +27,7 @@ const SOURCES: Record<keyof ScriptReplies, string> = {
   jobqInspectRetryJobs: RETRY_JOBS,
   jobqInspectRemoveJob: REMOVE_JOB,
   jobqInspectEmptyChunk: EMPTY_CHUNK,
+  jobqInspectPromoteJob: PROMOTE_JOB,
 };
 
 /** Runs one inspection script (see the script's comment for its keys and arguments). */

@@ -5,8 +5,9 @@
  * Values longer than ARGV[5] bytes are not read here at all: copying a multi-MB
  * string into Lua takes milliseconds of Redis time each, so such a job comes back
  * as `false` with its size and the caller reads it outside the script (once).
- * Run-record strings that users control (error, progress) are cut to ARGV[4]
- * bytes, or left out when longer than ARGV[5] bytes.
+ * Run-record strings that handlers or workers control (error, error code,
+ * progress, worker) are cut to ARGV[4] bytes, or left out when longer than
+ * ARGV[5] bytes.
  *
  * KEYS: 1 jobs hash
  * ARGV: 1 run key prefix (`prefix:queue:x:run:`), 2 head bytes, 3 tail bytes,
@@ -18,6 +19,7 @@
 export const READ_SUMMARIES = `
 local head, tail, cut, most = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local fields = {'state', 'attempts', 'startedAt', 'finishedAt', 'durationMs', 'worker', 'error', 'errorCode', 'progress'}
+local user = {worker = true, error = true, errorCode = true, progress = true}
 local out = {}
 for i = 6, #ARGV do
   local id = ARGV[i]
@@ -37,10 +39,10 @@ for i = 6, #ARGV do
   local errorBytes = redis.call('hstrlen', run, 'error')
   for j, field in ipairs(fields) do
     local v = ''
-    local long = (field == 'error' and errorBytes > most) or (field == 'progress' and redis.call('hstrlen', run, field) > most)
+    local long = user[field] and redis.call('hstrlen', run, field) > most
     if not long then
       v = redis.call('hget', run, field) or ''
-      if (field == 'error' or field == 'progress') and #v > cut then v = string.sub(v, 1, cut) end
+      if (user[field] or #v > 40) and #v > cut then v = string.sub(v, 1, cut) end
     end
     row[3 + j] = v
   end

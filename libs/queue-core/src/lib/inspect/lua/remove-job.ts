@@ -1,14 +1,19 @@
+import { EMIT_LUA } from './emit';
+
 /**
  * Deletes one job from every structure that can hold it. A running job is left
  * alone (its worker would write it back when it finishes). The caller passes the
  * job name (read outside Lua, so a multi-MB job is never copied into the script).
  *
+ * A removed job gets a `removed` event.
+ *
  * KEYS: 1 jobs, 2 waiting, 3 active, 4 delayed, 5 succeeded set, 6 failed set,
- *       7 stalling, 8 succeeded index, 9 failed index, 10 expiry
- * ARGV: 1 key base (`prefix:queue:`), 2 id, 3 job name ('' when unknown)
+ *       7 stalling, 8 succeeded index, 9 failed index, 10 expiry, 11 events stream
+ * ARGV: 1 key base (`prefix:queue:`), 2 id, 3 job name ('' when unknown),
+ *       4 events max length
  * Returns 1 removed, 0 not found, -1 running.
  */
-export const REMOVE_JOB = `
+export const REMOVE_JOB = `${EMIT_LUA}
 local base, id, name = ARGV[1], ARGV[2], ARGV[3]
 if redis.call('hexists', KEYS[1], id) == 0 then return 0 end
 if redis.call('lpos', KEYS[3], id) then return -1 end
@@ -24,5 +29,6 @@ end
 redis.call('zrem', KEYS[10], id)
 redis.call('hdel', KEYS[1], id)
 redis.call('del', base .. 'x:run:' .. id)
+emit(KEYS[11], ARGV[4], 'removed', id, name)
 return 1
 `;
