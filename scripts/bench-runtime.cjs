@@ -20,7 +20,7 @@
 // - bee-queue runs with removeOnSuccess: true, BullMQ with removeOnComplete: true;
 //   every system is counted by handler calls.
 const { parseArgs } = require('node:util');
-const { mkdirSync, statSync, writeFileSync } = require('node:fs');
+const { mkdirSync, readdirSync, statSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
 const os = require('node:os');
 const { execFileSync } = require('node:child_process');
@@ -407,7 +407,10 @@ function gitCommit() {
   try {
     const sha = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: __dirname, encoding: 'utf8' }).trim();
     const dirty = execFileSync('git', ['status', '--porcelain', '--', 'libs'], { cwd: __dirname, encoding: 'utf8' }).trim();
-    const built = statSync(join(__dirname, '..', 'libs', 'queue-core', 'dist', 'index.js')).mtime.toISOString().slice(0, 16).replace('T', ' ');
+    // tsc rewrites only the outputs that changed: the newest file is the last build.
+    const dist = join(__dirname, '..', 'libs', 'queue-core', 'dist');
+    const newest = Math.max(...readdirSync(dist, { recursive: true }).filter((f) => f.endsWith('.js')).map((f) => statSync(join(dist, f)).mtimeMs));
+    const built = new Date(newest).toISOString().slice(0, 16).replace('T', ' ');
     return `${sha}${dirty ? ' (libs modified)' : ''}, queue-core dist built ${built} UTC`;
   } catch {
     return 'unknown commit';
