@@ -237,7 +237,7 @@ describe('jobs and job', () => {
     expect(r.stdout).toMatch(/stack\n\s+Error: job 4 was told to fail\n\s+at /);
     const job = JSON.parse((await cli('job', QUEUE, id, '--json')).stdout);
     expect(Object.keys(job).sort()).toEqual(
-      ['attempts', 'createdAt', 'durationMs', 'error', 'finishedAt', 'id', 'name', 'payload', 'progress', 'queue', 'result', 'retriesLeft', 'retriesTotal', 'runAt', 'stalls', 'startedAt', 'state', 'status', 'storedBytes', 'timeoutMs', 'worker'].sort(),
+      ['attempts', 'createdAt', 'durationMs', 'error', 'finishedAt', 'id', 'malformed', 'name', 'payload', 'progress', 'queue', 'result', 'retriesLeft', 'retriesTotal', 'runAt', 'stalls', 'startedAt', 'state', 'storedBytes', 'timeoutMs', 'worker'].sort(),
     );
     expect(job).toMatchObject({ id, queue: QUEUE, state: 'failed', name: 'test.cli', payload: { n: 4, fail: true, blob: 'x'.repeat(5_000) }, result: null, attempts: 1, worker: 'cli-test-worker' });
     expect(job.error).toMatchObject({ message: 'job 4 was told to fail', stack: expect.stringContaining('Error: job 4 was told to fail') });

@@ -48,6 +48,28 @@ describe('Redis going away and coming back', () => {
     expect(await status(`${dash.url}/api/workers`)).toBe(200);
   });
 
+  it('the enqueue form works after a Redis restart (and SCRIPT FLUSH), with the same dashboard process', async () => {
+    const browser = new TestBrowser();
+    const submit = async () => {
+      const token = await browser.csrfToken(`${dash.url}/enqueue/email.send`);
+      return browser.post(`${dash.url}/enqueue/email.send`, { _csrf: token, to: 'a@example.com', subject: 'Hi', text: 'restart' });
+    };
+    expect((await submit()).status).toBe(303);
+    await redis.stop('SIGKILL');
+    await redis.start();
+    await waitFor(async () => (await status(`${dash.url}/`)) === 200, 10_000, 'recovery');
+    const afterRestart = await submit();
+    expect(afterRestart.status).toBe(303);
+    expect(afterRestart.headers.get('location')).toMatch(/\/queues\/high_priority\/jobs\//);
+    const raw = new Redis(redis.url);
+    try {
+      await raw.script('FLUSH');
+      expect((await submit()).status).toBe(303);
+    } finally {
+      raw.disconnect();
+    }
+  });
+
   it('keeps a live stream open through a Redis restart and goes on delivering events', async () => {
     const abort = new AbortController();
     const res = await fetch(`${dash.url}/api/events`, { signal: abort.signal });

@@ -66,7 +66,8 @@ describe('worker processes: registry and signals', () => {
     expect(await victim.exited).toEqual({ code: null, signal: 'SIGKILL' });
     await waitFor(async () => !(await t.registered()).includes('victim'), { timeoutMs: 5_000, what: "the victim's record to expire" });
     await expect(job.result({ timeoutMs: 20_000 })).resolves.toMatchObject({ chunks: 20, rows: 200 });
-    expect(rescuer.logs('job succeeded', { jobId: job.id })).toHaveLength(1);
+    // result() is pushed now, so it can beat the rescuer's log line through its stdout pipe.
+    await waitFor(() => rescuer.logs('job succeeded', { jobId: job.id }).length === 1, { timeoutMs: 5_000, what: "the rescuer's log line" });
     expect(rescuer.running).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { PrivateRedis, deletePrefix, waitFor } from '@jobq/testing';
+import { PrivateRedis, waitFor } from '@jobq/testing';
 import { Redis } from 'ioredis';
 import {
   QueueClient,
@@ -14,7 +14,7 @@ import {
   type QueueConfig,
 } from '../src';
 import { echo, flaky } from './contracts';
-import { rawRedis, testConfig } from './helpers';
+import { queueSuite } from './helpers';
 
 const echoHandler = handle(echo, async (p, ctx) => {
   if (p.note === 'progress') await ctx.progress(50, 'half way');
@@ -22,29 +22,12 @@ const echoHandler = handle(echo, async (p, ctx) => {
 });
 
 describe('job event stream and push-based results', () => {
+  const suite = queueSuite('events');
   let config: QueueConfig;
   let client: QueueClient;
   let redis: Redis;
-  const workers: Worker[] = [];
-
-  async function startWorker(): Promise<Worker> {
-    const w = new Worker(config, { name: `ev${workers.length}`, handlers: [echoHandler, handle(flaky, () => ({ attempts: 1 }))], heartbeatMs: 200 });
-    workers.push(w);
-    await w.start();
-    return w;
-  }
-
-  beforeEach(async () => {
-    config = testConfig('events');
-    client = await QueueClient.connect(config);
-    redis = rawRedis();
-  });
-  afterEach(async () => {
-    await Promise.all(workers.splice(0).map((w) => w.stopNow()));
-    await client.close();
-    await deletePrefix(redis, config.prefix);
-    redis.disconnect();
-  });
+  beforeEach(() => ({ config, client, redis } = suite));
+  const startWorker = () => suite.startWorker([echoHandler, handle(flaky, () => ({ attempts: 1 }))]);
 
   it('appends every state change of a job to its queue\'s stream, in order', async () => {
     await startWorker();

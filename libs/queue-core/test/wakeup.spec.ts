@@ -1,44 +1,29 @@
 import BeeQueue from 'bee-queue';
 import { randomBytes } from 'node:crypto';
-import { PrivateRedis, deletePrefix, waitFor } from '@jobq/testing';
+import { PrivateRedis, waitFor } from '@jobq/testing';
 import { Redis } from 'ioredis';
-import { QueueClient, Worker, handle, parseQueueConfig, type BoundHandler, type QueueConfig } from '../src';
-import { echo, highJob, lowJob } from './contracts';
-import { rawRedis, testConfig } from './helpers';
+import { QueueClient, Worker, handle, parseQueueConfig, type QueueConfig } from '../src';
+import { echo, flaky, highJob, lowJob } from './contracts';
+import { queueSuite } from './helpers';
 
 /** Long enough that nothing in these tests can be explained by the safety poll. */
 const NO_POLL = { safetyPollMs: 60_000 };
 
 describe('event-driven worker: woken by Redis, not by polling', () => {
+  const suite = queueSuite('wakeup', NO_POLL);
   let config: QueueConfig;
   let client: QueueClient;
   let redis: Redis;
-  const workers: Worker[] = [];
+  beforeEach(() => {
+    ({ config, client, redis } = suite);
+    started.clear();
+  });
+  const startWorker = suite.startWorker;
   const started = new Map<string, number>();
 
   const echoHandler = handle(echo, (p, ctx) => {
     started.set(ctx.id, Date.now());
     return { n: p.n, by: 'echo' };
-  });
-
-  async function startWorker(handlers: BoundHandler[], extra: Partial<ConstructorParameters<typeof Worker>[1]> = {}): Promise<Worker> {
-    const w = new Worker(config, { name: `wake${workers.length}`, handlers, heartbeatMs: 200, ...NO_POLL, ...extra });
-    workers.push(w);
-    await w.start();
-    return w;
-  }
-
-  beforeEach(async () => {
-    config = testConfig('wakeup');
-    client = await QueueClient.connect(config);
-    redis = rawRedis();
-    started.clear();
-  });
-  afterEach(async () => {
-    await Promise.all(workers.splice(0).map((w) => w.stopNow()));
-    await client.close();
-    await deletePrefix(redis, config.prefix);
-    redis.disconnect();
   });
 
   it('an idle worker takes a job the moment it is enqueued', async () => {
@@ -92,7 +77,6 @@ describe('event-driven worker: woken by Redis, not by polling', () => {
   it('a retry with backoff runs when its backoff ends, not at the next poll', async () => {
     let attempts = 0;
     const times: number[] = [];
-    const { flaky } = await import('./contracts');
     await startWorker([
       handle(flaky, (p, ctx) => {
         attempts += 1;

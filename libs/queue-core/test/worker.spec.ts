@@ -8,18 +8,19 @@ import {
   handle,
   queueKeys,
   readThroughput,
-  type BoundHandler,
   type QueueConfig,
 } from '../src';
 import { echo, flaky, highJob, lowJob, slow } from './contracts';
-import { deletePrefix, waitFor } from '@jobq/testing';
-import { rawRedis, testConfig } from './helpers';
+import { waitFor } from '@jobq/testing';
+import { queueSuite } from './helpers';
 
 describe('Worker', () => {
+  const suite = queueSuite('worker', { concurrency: 4, stallIntervalMs: 1_000 });
+  const startWorker = suite.startWorker;
   let config: QueueConfig;
   let client: QueueClient;
   let redis: Redis;
-  const workers: Worker[] = [];
+  beforeEach(() => ({ config, client, redis } = suite));
 
   const echoHandler = handle(echo, (p) => ({ n: p.n, by: 'echo' }));
   const flakyHandler = handle(flaky, (p, ctx) => {
@@ -35,25 +36,6 @@ describe('Worker', () => {
       });
     });
     return { waited: p.ms };
-  });
-
-  async function startWorker(handlers: BoundHandler[], extra: Partial<ConstructorParameters<typeof Worker>[1]> = {}): Promise<Worker> {
-    const w = new Worker(config, { name: `w${workers.length + 1}`, concurrency: 4, handlers, heartbeatMs: 200, stallIntervalMs: 1_000, ...extra });
-    workers.push(w);
-    await w.start();
-    return w;
-  }
-
-  beforeEach(async () => {
-    config = testConfig('worker');
-    client = await QueueClient.connect(config);
-    redis = rawRedis();
-  });
-  afterEach(async () => {
-    await Promise.all(workers.splice(0).map((w) => w.stopNow()));
-    await client.close();
-    await deletePrefix(redis, config.prefix);
-    redis.disconnect();
   });
 
   it('runs a job and returns the typed result through the handle', async () => {

@@ -1,4 +1,4 @@
-import type { JobDetail, JobState } from '@jobq/queue-core';
+import type { JobDetail, JobState, QueueInspector } from '@jobq/queue-core';
 import type { Command } from 'commander';
 import { jobId, queueName } from '../args';
 import { CliError } from '../cli-error';
@@ -12,8 +12,8 @@ export interface JobJson {
   readonly queue: string;
   readonly state: JobState;
   readonly name: string | null;
-  /** bee-queue's status field: created, retrying, succeeded or failed. */
-  readonly status: string | null;
+  /** What is wrong with the stored record, `null` when it is well formed. */
+  readonly malformed: string | null;
   readonly payload: unknown;
   /** The result of a succeeded job, `null` when there is none. */
   readonly result: unknown;
@@ -39,31 +39,52 @@ export interface JobJson {
   readonly storedBytes: number;
 }
 
-/** Maps an inspector detail to the stable `--json` shape. */
-export function toJobJson(d: JobDetail): JobJson {
-  const { run } = d;
-  const hasError = run.error !== undefined && run.error !== '';
+/** Parses stored JSON; the raw text when it is not JSON. */
+function jsonOrText(raw: Buffer | null): unknown {
+  if (raw === null) return null;
+  const text = raw.toString('utf8');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * Maps an inspector detail to the stable `--json` shape, with whole values: the
+ * inspector bounds what it returns (for pages), so long values are read whole
+ * with `rawValue`.
+ */
+export async function toJobJson(d: JobDetail, inspector: QueueInspector): Promise<JobJson> {
+  const whole = (field: 'payload' | 'result' | 'error' | 'code' | 'stack') => inspector.rawValue(d.queue, d.id, field);
+  const [payload, result, message, code, stack] = await Promise.all([
+    whole('payload'),
+    d.result === null ? null : whole('result'),
+    d.error ? whole('error') : null,
+    d.error ? whole('code') : null,
+    d.error ? whole('stack') : null,
+  ]);
   return {
     id: d.id,
     queue: d.queue,
     state: d.state,
     name: d.name,
-    status: d.status,
-    payload: d.payload ?? null,
-    result: d.result === undefined ? null : d.result,
-    error: hasError ? { message: run.error ?? '', code: run.errorCode || null, stack: run.stack || null } : null,
-    attempts: run.attempts ?? 0,
-    stalls: run.stalls ?? 0,
-    retriesLeft: d.retriesLeft,
-    retriesTotal: d.retriesTotal,
+    malformed: d.malformed,
+    payload: jsonOrText(payload),
+    result: jsonOrText(result),
+    error: d.error ? { message: message?.toString('utf8') ?? '', code: code?.toString('utf8') || null, stack: stack?.toString('utf8') || null } : null,
+    attempts: d.attempts,
+    stalls: d.stalls,
+    retriesLeft: d.retries.left,
+    retriesTotal: d.retries.configured,
     createdAt: d.createdAt,
     runAt: d.runAt,
-    startedAt: run.startedAt ?? null,
-    finishedAt: run.finishedAt ?? null,
-    durationMs: run.durationMs ?? null,
-    worker: run.worker || null,
-    progress: d.progress ? { ...d.progress } : null,
-    timeoutMs: typeof d.options.timeout === 'number' ? d.options.timeout : null,
+    startedAt: d.startedAt,
+    finishedAt: d.finishedAt,
+    durationMs: d.durationMs,
+    worker: d.worker,
+    progress: d.progress ? { percent: d.progress.percent, ...(d.progress.message ? { message: d.progress.message.text } : {}) } : null,
+    timeoutMs: d.options.timeoutMs,
     storedBytes: d.storedBytes,
   };
 }
@@ -96,7 +117,7 @@ Examples:
       await session.requireQueue(queue);
       const detail = await session.inspector.getJob(queue, id);
       if (!detail) throw CliError.notFound(`job "${id}" was not found on queue "${queue}" (it may have expired after its retention period)`);
-      const job = toJobJson(detail);
+      const job = await toJobJson(detail, session.inspector);
       if (ctx.out.config.json) return ctx.out.json(job);
       ctx.out.line(render(ctx.out, job, ctx.out.config.stdoutIsTty && !opts.full));
     });
@@ -108,7 +129,8 @@ function render(out: Output, j: JobJson, cut: boolean): string {
   const stateColor = { waiting: c.cyan, active: c.blue, delayed: c.magenta, succeeded: c.green, failed: c.red }[j.state];
   const field = (label: string, value: string) => `  ${c.dim(label.padEnd(12))}${value}`;
   const time = (at: number | null) => (at === null ? '-' : `${timestamp(at)} (${ago(at, now)})`);
-  const lines = [`${c.bold(`Job ${j.id}`)} on ${c.bold(j.queue)}: ${stateColor(j.state)}`, field('name', j.name ?? '-'), field('status', j.status ?? '-')];
+  const lines = [`${c.bold(`Job ${j.id}`)} on ${c.bold(j.queue)}: ${stateColor(j.state)}`, field('name', j.name ?? '-')];
+  if (j.malformed) lines.push(field('malformed', c.red(j.malformed)));
   lines.push(field('created', time(j.createdAt)));
   if (j.runAt !== null) lines.push(field('runs at', time(j.runAt)));
   if (j.startedAt !== null) lines.push(field('started', time(j.startedAt)));

@@ -29,6 +29,10 @@ export class JobEventReader {
   private loop: Promise<void> | null = null;
   private closed = false;
   private clientId: number | null = null;
+  /** Set while an XREAD is in flight: the queues it reads. */
+  private reading: ReadonlySet<string> | null = null;
+  /** Ends the idle pause of the loop (no queue followed) at once. */
+  private kick: (() => void) | null = null;
 
   /**
    * @param control - another connection of the caller's, used to read the
@@ -79,7 +83,8 @@ export class JobEventReader {
       }
       if (!this.cursor.has(queue) && this.listeners.get(queue)?.size) {
         this.cursor.set(queue, start);
-        this.interrupt();
+        this.kick?.();
+        void this.interrupt(queue);
       }
     }
     this.loop ??= this.run();
@@ -96,20 +101,42 @@ export class JobEventReader {
   /** Stops reading and closes the connection. */
   async close(): Promise<void> {
     this.closed = true;
+    this.kick?.();
     this.redis.disconnect();
     await this.loop;
   }
 
-  /** Makes a blocked read return now, so it picks up a new queue. */
-  private interrupt(): void {
-    if (this.clientId !== null) this.control.client('UNBLOCK', this.clientId).catch(() => undefined);
+  /**
+   * Makes a blocked read that does not cover `queue` return now, so the next one
+   * does. CLIENT UNBLOCK answers 0 while the XREAD has not reached Redis yet, so
+   * it is repeated (briefly) until that read is over.
+   */
+  private async interrupt(queue: string): Promise<void> {
+    for (let tries = 0; tries < 50 && !this.closed; tries += 1) {
+      const reading = this.reading;
+      if (!reading || reading.has(queue) || this.clientId === null) return;
+      try {
+        if (Number(await this.control.client('UNBLOCK', this.clientId)) === 1) return;
+      } catch {
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 2));
+    }
   }
 
   private async run(): Promise<void> {
     let failures = 0;
     while (!this.closed) {
       if (this.cursor.size === 0) {
-        await new Promise((r) => setTimeout(r, 50));
+        // Nothing to follow: linger a little (result() calls come and go), woken by follow().
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, 1_000);
+          this.kick = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.kick = null;
         if (this.cursor.size === 0 && this.listeners.size === 0) break;
         continue;
       }
@@ -117,7 +144,13 @@ export class JobEventReader {
         if (this.redis.status === 'wait') this.redis.connect().catch(() => undefined);
         await waitUntilReady(this.redis, BLOCK_MS);
         const snapshot = new Map(this.cursor);
-        const events = await readJobEvents(this.redis, this.config.prefix, snapshot, { blockMs: BLOCK_MS, count: BATCH });
+        this.reading = new Set(snapshot.keys());
+        let events;
+        try {
+          events = await readJobEvents(this.redis, this.config.prefix, snapshot, { blockMs: BLOCK_MS, count: BATCH });
+        } finally {
+          this.reading = null;
+        }
         failures = 0;
         for (const e of events) {
           // A queue dropped (or re-followed) while the read was in flight keeps its own cursor.

@@ -257,10 +257,11 @@ export class Worker extends EventEmitter<WorkerEvents> {
       };
     });
     void this.heartbeat();
+    // Counted now: jobs that finish while the dispatch loop winds down still count as completed.
+    const atStart = [...this.running.values()];
     // The dispatch loop may be waiting on Redis; do not wait longer than the grace.
     await Promise.race([this.loop, grace]);
-    const before = this.running.size;
-    if (before > 0) await Promise.race([Promise.allSettled([...this.running.values()].map((r) => r.done)), grace]);
+    if (this.running.size > 0) await Promise.race([Promise.allSettled([...this.running.values()].map((r) => r.done)), grace]);
     this.cutGrace?.();
     const left = [...this.running.values()];
     const requeued = await bounded(this.giveBack(left), FINAL_REDIS_MS, 0);
@@ -275,7 +276,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     this.clearDue();
     this.blocking?.disconnect();
     this.redis?.disconnect();
-    return { completed: before - left.length, requeued };
+    return { completed: atStart.filter((r) => !left.includes(r)).length, requeued };
   }
 
   /** The dispatch loop: fills free slots with jobs, queues in priority order. */
