@@ -217,16 +217,22 @@ describe('Worker', () => {
 
   it('close() lets running jobs finish within the grace period', async () => {
     const w = await startWorker([slowHandler]);
+    // The handler has started (a Redis status of active can be seen a moment
+    // before this same process has read the fetch reply and started the job).
+    const running = new Promise((r) => w.once('job:started', r));
     const job = await client.enqueue(slow, { ms: 400 });
-    await waitFor(async () => (await job.status()) === 'active', 5_000, 'active');
+    await running;
     expect(await w.close({ graceMs: 5_000 })).toEqual({ completed: 1, requeued: 0 });
     expect(await job.status()).toBe('succeeded');
   });
 
   it('stopNow() aborts running jobs and puts them back to waiting, attempt not counted', async () => {
     const w = await startWorker([slowHandler]);
+    // The handler has started (a Redis status of active can be seen a moment
+    // before this same process has read the fetch reply and started the job).
+    const running = new Promise((r) => w.once('job:started', r));
     const job = await client.enqueue(slow, { ms: 30_000 });
-    await waitFor(async () => (await job.status()) === 'active', 5_000, 'active');
+    await running;
     expect(await w.stopNow()).toEqual({ completed: 0, requeued: 1 });
     const k = queueKeys(config.prefix, 'test_main');
     expect(await job.status()).toBe('waiting');
@@ -240,8 +246,11 @@ describe('Worker', () => {
 
   it('a second stop during a graceful close cuts the grace short and gives the job back', async () => {
     const w = await startWorker([slowHandler]);
+    // The handler has started (a Redis status of active can be seen a moment
+    // before this same process has read the fetch reply and started the job).
+    const running = new Promise((r) => w.once('job:started', r));
     const job = await client.enqueue(slow, { ms: 30_000 });
-    await waitFor(async () => (await job.status()) === 'active', 5_000, 'active');
+    await running;
     const started = Date.now();
     const graceful = w.close({ graceMs: 20_000 });
     await new Promise((r) => setTimeout(r, 100));

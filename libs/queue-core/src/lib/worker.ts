@@ -127,6 +127,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
   private heartbeatBusy = false;
   private closing: Promise<CloseSummary> | null = null;
   private cutGrace: (() => void) | null = null;
+  /** Jobs the dispatch loop took while close() began, and gave straight back. */
+  private handedBack = 0;
 
   constructor(
     private readonly config: QueueConfig,
@@ -263,8 +265,10 @@ export class Worker extends EventEmitter<WorkerEvents> {
     await Promise.race([this.loop, grace]);
     if (this.running.size > 0) await Promise.race([Promise.allSettled([...this.running.values()].map((r) => r.done)), grace]);
     this.cutGrace?.();
+    // A fetch in flight when close() began hands its jobs back itself: let it.
+    await bounded(this.loop ?? Promise.resolve(), FINAL_REDIS_MS, undefined);
     const left = [...this.running.values()];
-    const requeued = await bounded(this.giveBack(left), FINAL_REDIS_MS, 0);
+    const requeued = (await bounded(this.giveBack(left), FINAL_REDIS_MS, 0)) + this.handedBack;
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     await bounded(
@@ -294,7 +298,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       }
       let reply: TakeReply;
       try {
-        reply = await this.live.scripts.fetchJobs(this.takeKeys, this.takeArgs(free));
+        reply = await this.live.scripts.fetchJobs(this.takeKeys, this.takeArgs(free, true));
         failures = 0;
       } catch (err) {
         this.report(err as Error);
@@ -305,7 +309,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       const taken = this.parseTaken(reply[0]);
       if (this.state !== 'running') {
         // close() began while the fetch was in flight: hand these straight back.
-        await this.giveBack(taken.map((t) => this.track(t, t.stored?.data.name ?? UNREADABLE)));
+        this.handedBack += await this.giveBack(taken.map((t) => this.track(t, t.stored?.data.name ?? UNREADABLE)));
         break;
       }
       for (const t of taken) this.start1(t);
@@ -405,8 +409,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
   }
 
   /** ARGV of the Lua `take` function. */
-  private takeArgs(max: number): (string | number)[] {
-    return [max, Date.now(), this.options.name, this.keys.length, this.config.eventsMaxLen, ...this.keys.map((k) => k.base)];
+  private takeArgs(max: number, chain: boolean): (string | number)[] {
+    return [max, Date.now(), this.options.name, this.keys.length, this.config.eventsMaxLen, chain ? 1 : 0, ...this.keys.map((k) => k.base)];
   }
 
   /** Reads the flat reply of the Lua `take` function. */
@@ -511,7 +515,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       if (entry.abandoned) return;
       try {
         // Take the next job for this slot in the same round trip.
-        const [, jobs, earliest] = await this.live.scripts.finishJob([...keys, ...this.takeKeys], [...args, ...this.takeArgs(this.state === 'running' ? 1 : 0)]);
+        const [, jobs, earliest] = await this.live.scripts.finishJob([...keys, ...this.takeKeys], [...args, ...this.takeArgs(this.state === 'running' ? 1 : 0, false)]);
         next = this.parseTaken(jobs);
         if (next.length === 0 && this.state === 'running') this.noteEarliest(Number(earliest));
         break;

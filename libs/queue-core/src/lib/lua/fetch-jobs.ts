@@ -8,13 +8,15 @@ export const TAKE_KEYS_PER_QUEUE = 6;
  * order. For each queue it first raises due delayed jobs, then moves ids
  * waiting -> active (RPOPLPUSH, as bee-queue does) until the batch is full; only
  * when a queue is empty does it look at the next one. Marks each job's run record
- * active and appends an `active` event. When the batch is full and jobs are still
- * waiting, it leaves a wake-up token so another idle worker takes them.
+ * active and appends an `active` event. When `chain` is set (a worker filling
+ * its free slots, not one replacing a finished job) and the batch is full while
+ * jobs are still waiting, it leaves a wake-up token so another idle worker takes
+ * them.
  *
  * KEYS after offset k: per queue, in priority order: waiting, active, jobs,
  *   delayed, events, wake
  * ARGV after offset a: max, now ms, worker name, queue count, events max length,
- *   then each queue's key base (`prefix:queue:`)
+ *   chain (1|0), then each queue's key base (`prefix:queue:`)
  * Returns (two values) a flat list: queueIndex (1-based), id, job JSON, attempt
  * number, ...; and, when fewer than max jobs were taken, the earliest run-at ms
  * of the queues' delayed jobs (-1 = none; 0 when the batch was full).
@@ -26,6 +28,7 @@ local function take(k, a)
   local worker = ARGV[a + 3]
   local nq = tonumber(ARGV[a + 4])
   local maxlen = ARGV[a + 5]
+  local chain = ARGV[a + 6] == '1'
   local out = {}
   local got = 0
   if max <= 0 then return out, 0 end
@@ -33,7 +36,7 @@ local function take(k, a)
     if got >= max then break end
     local o = k + (q - 1) * ${TAKE_KEYS_PER_QUEUE}
     local waiting, active, jobs, delayed, events, wakeList = KEYS[o + 1], KEYS[o + 2], KEYS[o + 3], KEYS[o + 4], KEYS[o + 5], KEYS[o + 6]
-    local base = ARGV[a + 5 + q]
+    local base = ARGV[a + 6 + q]
     local due = redis.call('zrangebyscore', delayed, 0, now, 'LIMIT', 0, 1000)
     if #due > 0 then
       redis.call('lpush', waiting, unpack(due))
@@ -59,7 +62,7 @@ local function take(k, a)
         redis.call('lrem', active, 1, id)
       end
     end
-    if got >= max and redis.call('llen', waiting) > 0 then wake(wakeList) end
+    if chain and got >= max and redis.call('llen', waiting) > 0 then wake(wakeList) end
   end
   if got >= max then return out, 0 end
   local earliest = -1
