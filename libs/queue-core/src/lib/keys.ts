@@ -105,6 +105,8 @@ export interface GlobalKeys {
   worker(name: string): string;
   /** Hash per worker: operator commands (`quiet`, `stop`) waiting for it to read them. */
   control(name: string): string;
+  /** List per worker: a token pushed with each command, so an idle worker blocked on it reads them at once. */
+  controlWake(name: string): string;
 }
 
 /** Keys shared by all queues under `prefix`. */
@@ -114,6 +116,7 @@ export function globalKeys(prefix: string): GlobalKeys {
     workers: `${prefix}:x:workers`,
     worker: (name) => `${prefix}:x:worker:${name}`,
     control: (name) => `${prefix}:x:control:${name}`,
+    controlWake: (name) => `${prefix}:x:control:${name}:wake`,
   };
 }
 

@@ -16,8 +16,6 @@ export type WorkerCommand = (typeof WORKER_COMMANDS)[number];
  */
 export const WORKER_COMMAND_TTL_MS = 5 * 60_000;
 
-/** How often a worker reads its commands, ms (at most). */
-export const WORKER_CONTROL_POLL_MS = 500;
 
 /**
  * Sends `command` to the live worker `name`: it is stored in Redis (a hash per
@@ -32,10 +30,13 @@ export async function sendWorkerCommand(redis: Redis, prefix: string, name: stri
     `if redis.call('exists', KEYS[1]) == 0 then return 0 end
 redis.call('hset', KEYS[2], ARGV[1], ARGV[2])
 redis.call('pexpire', KEYS[2], ARGV[3])
+if redis.call('llen', KEYS[3]) == 0 then redis.call('lpush', KEYS[3], '1') end
+redis.call('pexpire', KEYS[3], ARGV[3])
 return 1`,
-    2,
+    3,
     keys.worker(name),
     keys.control(name),
+    keys.controlWake(name),
     command,
     now,
     WORKER_COMMAND_TTL_MS,
@@ -46,7 +47,7 @@ return 1`,
 /** Reads and deletes the commands waiting for worker `name` (used by the worker). */
 export async function takeWorkerCommands(redis: Redis, prefix: string, name: string): Promise<Set<WorkerCommand>> {
   const key = globalKeys(prefix).control(name);
-  const replies = await redis.multi().hkeys(key).del(key).exec();
+  const replies = await redis.multi().hkeys(key).del(key, globalKeys(prefix).controlWake(name)).exec();
   const [err, fields] = replies?.[0] ?? [null, []];
   if (err) throw err;
   return new Set((fields as string[]).filter((f): f is WorkerCommand => (WORKER_COMMANDS as readonly string[]).includes(f)));

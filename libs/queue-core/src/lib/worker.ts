@@ -12,7 +12,7 @@ import type { JobProgress, StoredJob, WorkerInfo } from './records';
 import { connectRedis, createRedis, isUnavailableError, waitUntilReady } from './redis-connection';
 import { durationBucket, HISTORY_RETENTION_SECONDS, THROUGHPUT_RETENTION_SECONDS } from './throughput';
 import { resolveWorkerOptions, type ResolvedWorkerOptions, type WorkerOptions } from './worker-options';
-import { takeWorkerCommands, WORKER_CONTROL_POLL_MS } from './worker-control';
+import { takeWorkerCommands } from './worker-control';
 import { WorkerRegistry } from './worker-registry';
 
 /** Emitted after every attempt. */
@@ -220,7 +220,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     this.stats.startedAt = Date.now();
     this.state = 'running';
     // Commands left for an earlier process of the same name are not for this one.
-    await redis.del(globalKeys(this.config.prefix).control(this.name));
+    await redis.del(globalKeys(this.config.prefix).control(this.name), globalKeys(this.config.prefix).controlWake(this.name));
     await redis.sadd(globalKeys(this.config.prefix).queues, ...this.options.queues);
     await this.heartbeat();
     const interval = this.options.stallIntervalMs;
@@ -230,7 +230,6 @@ export class Worker extends EventEmitter<WorkerEvents> {
       setInterval(() => void this.claimRunning(), Math.max(25, Math.floor(interval / 4))),
       setInterval(() => void this.checkStalled(), Math.max(50, Math.floor(interval / 2))),
       setInterval(() => void this.sweep(), this.options.sweepIntervalMs),
-      setInterval(() => void this.readCommands(), Math.min(WORKER_CONTROL_POLL_MS, this.options.heartbeatMs)),
     );
     void this.checkStalled();
     this.loop = this.dispatch();
@@ -380,11 +379,14 @@ export class Worker extends EventEmitter<WorkerEvents> {
         await waitUntilReady(blocking, pollMs).catch(() => undefined);
         return;
       }
-      const wait = blocking.blpop(...this.keys.map((k) => k.wake), Math.max(0.01, pollMs / 1000));
+      // Our own command list first: an operator's command reaches an idle worker at once.
+      const controlWake = globalKeys(this.config.prefix).controlWake(this.name);
+      const wait = blocking.blpop(controlWake, ...this.keys.map((k) => k.wake), Math.max(0.01, pollMs / 1000));
       this.idling = wait;
       const token = await wait;
+      if (token && token[0] === controlWake) await this.readCommands();
       // Went quiet while waiting: the wake-up is for another worker.
-      if (token && this.quieted) await this.live.redis.lpush(token[0], token[1]);
+      else if (token && this.quieted) await this.live.redis.lpush(token[0], token[1]);
     } catch (err) {
       if (this.state !== 'running') return;
       // Losing the connection ends the wait; the loop carries on when Redis is back.
@@ -627,7 +629,13 @@ export class Worker extends EventEmitter<WorkerEvents> {
     if (!this.redis || !this.registry || this.state === 'closed' || this.heartbeatBusy) return;
     this.heartbeatBusy = true;
     try {
-      this.fleetSize = await this.registry.write(this.info, this.options.registryTtlMs);
+      // Busy (or quiet) workers are not blocked on their command list: look for commands with each heartbeat.
+      const [fleet, commands] = await Promise.all([
+        this.registry.write(this.info, this.options.registryTtlMs),
+        this.live.redis.exists(globalKeys(this.config.prefix).control(this.name)),
+      ]);
+      this.fleetSize = fleet;
+      if (commands > 0 && this.state === 'running') void this.readCommands();
     } catch (err) {
       this.report(err as Error);
     } finally {
