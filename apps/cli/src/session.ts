@@ -26,10 +26,8 @@ export class Session {
 
   /** Connects (throws `RedisUnavailableError` after `config.timeoutMs`). */
   static async open(config: CliConfig): Promise<Session> {
-    const redis = await connectRedis(config.queue, { connectionName: `${config.queue.prefix}:cli`, failFast: true });
-    // A Redis that accepts the connection but stops answering fails the command
-    // in bounded time (ioredis reads this option on every command).
-    redis.options.commandTimeout = config.timeoutMs;
+    // A Redis that accepts the connection but stops answering fails the command in bounded time.
+    const redis = await connectRedis(config.queue, { connectionName: `${config.queue.prefix}:cli`, failFast: true, commandTimeoutMs: config.timeoutMs });
     return new Session(redis, config);
   }
 

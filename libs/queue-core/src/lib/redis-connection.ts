@@ -19,6 +19,11 @@ export interface RedisConnectionOptions {
    * can never hold a waiter forever.
    */
   readonly blocking?: boolean;
+  /**
+   * Rejects a (non-blocking) command that has no reply after this long, so a
+   * Redis that accepts connections but stops answering cannot hold a caller.
+   */
+  readonly commandTimeoutMs?: number;
 }
 
 /**
@@ -104,6 +109,7 @@ export function createRedis(config: QueueConfig, options: RedisConnectionOptions
     enableOfflineQueue: !options.failFast,
     autoResendUnfulfilledCommands: !options.failFast,
     ...(options.blocking ? { blockingTimeout: 1_000, blockingTimeoutGrace: 2_000 } : {}),
+    ...(options.commandTimeoutMs ? { commandTimeout: options.commandTimeoutMs } : {}),
     retryStrategy: (times) => Math.min(100 * 2 ** Math.min(times, 5), 2_000),
   });
   // Errors surface through the commands that fail; without a listener ioredis
