@@ -3,6 +3,7 @@ import { hostname as osHostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import type { QueueConfig } from './config';
 import { ClosedError, STALLED_MESSAGE_TEMPLATE } from './errors';
+import { FinishBatcher, type PendingFinish } from './finish-batcher';
 import type { BoundHandler } from './handler';
 import { parseStoredJob, runAttempt, slotKey, UNREADABLE, type AttemptOutcome, type TakenJob } from './job-runner';
 import { JobLogWriter } from './job-log';
@@ -78,6 +79,15 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** How long close() waits for each of its last Redis writes. */
 const FINAL_REDIS_MS = 3_000;
+/** Most outcomes written by one script call (bounds the script's KEYS and ARGV). */
+const MAX_FINISH_BATCH = 100;
+
+/** One outcome for `FINISH_JOBS`: its per-job KEYS and ARGV. */
+interface FinishItem {
+  readonly entry: RunningJob;
+  readonly keys: readonly string[];
+  readonly args: readonly (string | number)[];
+}
 
 /** `promise`, or `fallback` if it has not settled within `ms`. */
 function bounded<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
@@ -142,6 +152,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
   private controlBusy = false;
   /** Jobs the dispatch loop took while close() began, and gave straight back. */
   private handedBack = 0;
+  /** Outcomes waiting to be written, grouped per queue. */
+  private readonly finisher = new FinishBatcher<FinishItem>((queue, batch) => this.writeFinishes(queue, batch), MAX_FINISH_BATCH);
 
   constructor(
     private readonly config: QueueConfig,
@@ -532,59 +544,32 @@ export class Worker extends EventEmitter<WorkerEvents> {
       });
   }
 
-  /** Writes an attempt's outcome, retrying while Redis is away so no finished job is lost. */
+  /** Writes an attempt's outcome (batched with other outcomes, see `FinishBatcher`), retrying while Redis is away so no finished job is lost. */
   private async record(k: QueueKeys, t: TakenJob, entry: RunningJob, o: AttemptOutcome, progress: JobProgress | undefined): Promise<void> {
     if (entry.abandoned) return;
-    const now = Date.now();
     const finalState = o.kind === 'retry' ? 'failed' : o.kind;
-    const keys = [
-      k.jobs,
-      k.active,
-      k.stalling,
-      k.waiting,
-      k.delayed,
-      finalState === 'succeeded' ? k.succeeded : k.failed,
-      k.index(finalState),
-      k.nameIndex(finalState, o.name),
-      k.expiry,
-      k.run(t.id),
-      k.throughput(minuteOf(now)),
-      k.events,
-      k.wake,
-      k.throughputHour(hourOf(now)),
-    ];
-    const args = [
-      t.id,
-      o.kind,
-      o.json,
-      now,
-      o.durationMs,
-      o.kind === 'succeeded' ? (o.resultJson ?? 'null') : (o.error?.message ?? ''),
-      o.error?.code ?? '',
-      o.error?.stack ?? '',
-      o.expireAt,
-      o.retryAt,
-      THROUGHPUT_RETENTION_SECONDS,
-      progress ? JSON.stringify(progress) : '',
-      o.name,
-      this.config.eventsMaxLen,
-      HISTORY_RETENTION_SECONDS,
-      durationBucket(o.durationMs),
-    ];
-    let next: TakenJob[] = [];
-    for (let tries = 0; ; tries += 1) {
-      if (entry.abandoned) return;
-      try {
-        // Take the next job for this slot in the same round trip.
-        const [, jobs, earliest] = await this.live.scripts.finishJob([...keys, ...this.takeKeys], [...args, ...this.takeArgs(this.state === 'running' && !this.quieted ? 1 : 0, false)]);
-        next = this.parseTaken(jobs);
-        if (next.length === 0 && this.state === 'running' && !this.quieted) this.noteEarliest(Number(earliest));
-        break;
-      } catch (err) {
-        this.report(err as Error);
-        await sleep(Math.min(100 * 2 ** tries, 5_000));
-      }
-    }
+    await this.finisher.add(t.queue, {
+      entry,
+      keys: [k.run(t.id), k.nameIndex(finalState, o.name)],
+      args: [
+        t.id,
+        o.kind,
+        // A success changes nothing in the stored job that anything reads (its state
+        // lives in the run record and the indexes): leave the JSON as it is.
+        o.kind === 'succeeded' ? '' : o.json,
+        Date.now(),
+        o.durationMs,
+        o.kind === 'succeeded' ? (o.resultJson ?? 'null') : (o.error?.message ?? ''),
+        o.error?.code ?? '',
+        o.error?.stack ?? '',
+        o.expireAt,
+        o.retryAt,
+        progress ? JSON.stringify(progress) : '',
+        o.name,
+        durationBucket(o.durationMs),
+      ],
+    });
+    if (entry.abandoned) return;
     this.stats.processed += 1;
     if (o.kind !== 'succeeded') this.stats.failed += 1;
     this.emit('job:finished', {
@@ -596,6 +581,58 @@ export class Worker extends EventEmitter<WorkerEvents> {
       durationMs: o.durationMs,
       ...(o.error ? { error: { message: o.error.message, code: o.error.code } } : {}),
     });
+  }
+
+  /**
+   * Writes a batch of outcomes of one queue in one script call, and takes the next
+   * jobs for the slots they free in the same round trip.
+   */
+  private async writeFinishes(queue: string, batch: PendingFinish<FinishItem>[]): Promise<void> {
+    const k = this.keysOf(queue);
+    let next: TakenJob[] = [];
+    for (let tries = 0; ; tries += 1) {
+      const items = batch.map((p) => p.item).filter((i) => !i.entry.abandoned);
+      if (items.length === 0) return;
+      const now = Date.now();
+      const take = this.state === 'running' && !this.quieted ? items.length : 0;
+      try {
+        const [, jobs, earliest] = await this.live.scripts.finishJobs(
+          [
+            k.jobs,
+            k.active,
+            k.stalling,
+            k.waiting,
+            k.delayed,
+            k.succeeded,
+            k.failed,
+            k.index('succeeded'),
+            k.index('failed'),
+            k.expiry,
+            k.throughput(minuteOf(now)),
+            k.events,
+            k.wake,
+            k.throughputHour(hourOf(now)),
+            ...items.flatMap((i) => i.keys),
+            ...this.takeKeys,
+          ],
+          [
+            items.length,
+            now,
+            THROUGHPUT_RETENTION_SECONDS,
+            this.config.eventsMaxLen,
+            HISTORY_RETENTION_SECONDS,
+            ...items.flatMap((i) => i.args),
+            ...this.takeArgs(take, false),
+          ],
+        );
+        next = this.parseTaken(jobs);
+        if (next.length === 0 && take > 0) this.noteEarliest(Number(earliest));
+        break;
+      } catch (err) {
+        this.report(err as Error);
+        await sleep(Math.min(100 * 2 ** tries, 5_000));
+      }
+    }
     if (next.length === 0) return;
     if (this.state === 'running') for (const n of next) this.start1(n);
     else await this.giveBack(next.map((n) => this.track(n, n.stored?.data.name ?? UNREADABLE)));

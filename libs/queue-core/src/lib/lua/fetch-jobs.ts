@@ -6,7 +6,8 @@ export const TAKE_KEYS_PER_QUEUE = 6;
 /**
  * `take(k, a)`: takes up to ARGV[a+1] jobs for one worker, queues in priority
  * order. For each queue it first raises due delayed jobs, then moves ids
- * waiting -> active (RPOPLPUSH, as bee-queue does) until the batch is full; only
+ * waiting -> active, oldest first (as bee-queue's RPOPLPUSH does, but several
+ * per LRANGE + LTRIM + LPUSH) until the batch is full; only
  * when a queue is empty does it look at the next one. Marks each job's run record
  * active and appends an `active` event. When `chain` is set (a worker filling
  * its free slots, not one replacing a finished job) and the batch is full while
@@ -44,22 +45,39 @@ local function take(k, a)
       for _, id in ipairs(due) do redis.call('hset', base .. 'x:run:' .. id, 'state', 'waiting') end
     end
     while got < max do
-      local id = redis.call('rpoplpush', waiting, active)
-      if not id then break end
-      local data = redis.call('hget', jobs, id)
-      if data then
-        local run = base .. 'x:run:' .. id
-        local attempt = redis.call('hincrby', run, 'attempts', 1)
-        redis.call('hset', run, 'state', 'active', 'startedAt', now, 'worker', worker)
-        emit(events, maxlen, 'active', id, nameOf(data), now, '{"attempt":' .. attempt .. '}')
-        out[#out + 1] = q
-        out[#out + 1] = id
-        out[#out + 1] = data
-        out[#out + 1] = attempt
-        got = got + 1
+      -- Move up to (max - got) ids waiting -> active, oldest first, as
+      -- bee-queue's RPOPLPUSH does one at a time; then read their JSON at once.
+      local ids
+      if max - got == 1 then
+        local id = redis.call('rpoplpush', waiting, active)
+        ids = id and {id} or {}
       else
-        -- the job was removed while it waited: drop the dangling id
-        redis.call('lrem', active, 1, id)
+        local tail = redis.call('lrange', waiting, got - max, -1)
+        ids = {}
+        for i = #tail, 1, -1 do ids[#ids + 1] = tail[i] end
+        if #ids > 0 then
+          redis.call('ltrim', waiting, 0, -#ids - 1)
+          redis.call('lpush', active, unpack(ids))
+        end
+      end
+      if #ids == 0 then break end
+      local datas = redis.call('hmget', jobs, unpack(ids))
+      for i, id in ipairs(ids) do
+        local data = datas[i]
+        if data then
+          local run = base .. 'x:run:' .. id
+          local attempt = redis.call('hincrby', run, 'attempts', 1)
+          redis.call('hset', run, 'state', 'active', 'startedAt', now, 'worker', worker)
+          emit(events, maxlen, 'active', id, nameOf(data), now, '{"attempt":' .. attempt .. '}')
+          out[#out + 1] = q
+          out[#out + 1] = id
+          out[#out + 1] = data
+          out[#out + 1] = attempt
+          got = got + 1
+        else
+          -- the job was removed while it waited: drop the dangling id
+          redis.call('lrem', active, 1, id)
+        end
       end
     end
     if chain and got >= max and redis.call('llen', waiting) > 0 then wake(wakeList) end

@@ -1,87 +1,146 @@
 import { TAKE_FUNCTION } from './fetch-jobs';
 import { HOURLY_FUNCTION } from './hourly';
 
+/** KEYS of `FINISH_JOBS` shared by every job of a batch (one queue's). */
+export const FINISH_FIXED_KEYS = 14;
+/** KEYS of `FINISH_JOBS` per job, after the fixed ones. */
+export const FINISH_KEYS_PER_JOB = 2;
+/** ARGV of `FINISH_JOBS` before the per-job fields. */
+export const FINISH_FIXED_ARGS = 5;
+/** ARGV of `FINISH_JOBS` per job. */
+export const FINISH_ARGS_PER_JOB = 13;
+
 /**
- * Records the end of one attempt atomically, mirroring bee-queue's own
- * bookkeeping (jobs hash, active list, stalling/succeeded/failed sets, delayed
- * zset) and adding ours: the run record with result or error, the ordered
- * history index (per state and per job name), the retention deadline, the
- * per-minute throughput counters and a `succeeded` / `failed` / `retrying` event.
+ * Records the end of one attempt of each of a batch of jobs of one queue,
+ * atomically, mirroring bee-queue's own bookkeeping (jobs hash, active list,
+ * stalling/succeeded/failed sets, delayed zset) and adding ours: the run record
+ * with result or error, the ordered history index (per state and per job name),
+ * the retention deadline, the per-minute and hourly throughput counters and a
+ * `succeeded` / `failed` / `retrying` event per job. Writes shared by the batch
+ * (index entries, set members, counters) are one variadic command per key, so a
+ * batch of n jobs costs far fewer commands than n single finishes.
  *
- * KEYS: 1 jobs, 2 active, 3 stalling, 4 waiting, 5 delayed, 6 finished set
- *       (succeeded|failed), 7 state index, 8 name index, 9 expiry, 10 run record,
- *       11 throughput bucket, 12 events, 13 wake, 14 hourly history bucket
- * ARGV: 1 id, 2 outcome (succeeded|failed|retry), 3 job JSON, 4 now ms,
- *       5 duration ms, 6 result JSON or error message, 7 error code, 8 stack,
- *       9 expire-at ms, 10 retry-at ms (0 = at once), 11 throughput TTL s,
- *       12 progress JSON ('' = none), 13 job name, 14 events max length,
- *       15 hourly bucket TTL s, 16 duration bucket index (see `durationBucket`)
- * then, in the same round trip, takes the next jobs for the slot it frees
- * (`take(14, 16)`: KEYS from 15 and ARGV from 17 as in FETCH_JOBS; max 0 takes none).
+ * KEYS: 1 jobs, 2 active, 3 stalling, 4 waiting, 5 delayed, 6 succeeded set,
+ *       7 failed set, 8 succeeded index, 9 failed index, 10 expiry,
+ *       11 throughput bucket (minute), 12 events, 13 wake, 14 hourly history bucket;
+ *       then per job: run record, name index of its final state
+ * ARGV: 1 job count n, 2 now ms, 3 throughput TTL s, 4 events max length,
+ *       5 hourly bucket TTL s; then per job: id, outcome (succeeded|failed|retry),
+ *       job JSON to store ('' = leave the stored JSON as it is), finished-at ms,
+ *       duration ms, result JSON or error message, error code, stack, expire-at
+ *       ms, retry-at ms (0 = at once), progress JSON ('' = none), job name,
+ *       duration bucket index (see `durationBucket`)
+ * then, in the same round trip, takes the next jobs for the slots it frees
+ * (`take(14 + 2n, 5 + 13n)`: the rest of KEYS and ARGV as in FETCH_JOBS; max 0
+ * takes none).
  *
- * The hourly bucket is counted by `countHour` (see `HOURLY_FUNCTION`).
- * Returns { code, taken jobs, earliest delayed }: code 1 when recorded, 0 when the
- * job is already running elsewhere (it was recovered as stalled and taken by
- * another worker), -1 when it was removed.
+ * Returns { codes, taken jobs, earliest delayed }: per job, 1 when recorded, 0
+ * when the job is already running elsewhere (it was recovered as stalled and
+ * taken by another worker), -1 when it was removed.
  */
-export const FINISH_JOB = `${TAKE_FUNCTION}${HOURLY_FUNCTION}
-local function finish()
-local id = ARGV[1]
-local outcome = ARGV[2]
-local removed = redis.call('lrem', KEYS[2], 0, id)
-redis.call('srem', KEYS[3], id)
-if removed == 0 then
-  -- Stall recovery put the job back while this attempt was still running. If it
-  -- still waits, take it back out so it does not run twice; if another worker
-  -- already runs it, leave the outcome to that worker.
-  if redis.call('lrem', KEYS[4], 0, id) == 0 and redis.call('zrem', KEYS[5], id) == 0 then
-    return 0
+export const FINISH_JOBS = `${TAKE_FUNCTION}${HOURLY_FUNCTION}
+local n = tonumber(ARGV[1])
+local now, maxlen = ARGV[2], ARGV[4]
+local jobsKey, activeKey, waitingKey, delayedKey, events = KEYS[1], KEYS[2], KEYS[4], KEYS[5], KEYS[12]
+local stallIds = {}
+local done = {succeeded = {}, failed = {}}
+local indexed = {succeeded = {}, failed = {}}
+local expiry = {}
+local byName = {}
+local hours = {}
+local processed, failedCount = 0, 0
+
+local function finish1(j)
+  local a = ${FINISH_FIXED_ARGS} + (j - 1) * ${FINISH_ARGS_PER_JOB}
+  local id, outcome, json, at, dur = ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], ARGV[a + 5]
+  local value, code, stack, expireAt, retryAt = ARGV[a + 6], ARGV[a + 7], ARGV[a + 8], ARGV[a + 9], tonumber(ARGV[a + 10])
+  local progress, name, bucket = ARGV[a + 11], ARGV[a + 12], ARGV[a + 13]
+  local run, nameIndex = KEYS[${FINISH_FIXED_KEYS} + (j - 1) * 2 + 1], KEYS[${FINISH_FIXED_KEYS} + (j - 1) * 2 + 2]
+  stallIds[#stallIds + 1] = id
+  local removed = redis.call('lrem', activeKey, -1, id)
+  if removed == 0 then
+    -- Stall recovery put the job back while this attempt was still running. If it
+    -- still waits, take it back out so it does not run twice; if another worker
+    -- already runs it, leave the outcome to that worker.
+    if redis.call('lrem', waitingKey, 0, id) == 0 and redis.call('zrem', delayedKey, id) == 0 then
+      return 0
+    end
   end
-end
-if redis.call('hexists', KEYS[1], id) == 0 then
-  return -1
-end
-redis.call('hset', KEYS[1], id, ARGV[3])
-local run = KEYS[10]
-local now, name, maxlen = ARGV[4], ARGV[13], ARGV[14]
-if ARGV[12] ~= '' then redis.call('hset', run, 'progress', ARGV[12]) end
-if outcome == 'retry' then
-  local at = tonumber(ARGV[10])
-  local state = 'waiting'
-  if at > 0 then
-    local head = redis.call('zrange', KEYS[5], 0, 0, 'WITHSCORES')
-    redis.call('zadd', KEYS[5], at, id)
-    state = 'delayed'
-    if not head[2] or at < tonumber(head[2]) then wake(KEYS[13]) end
+  if json ~= '' then
+    if redis.call('hset', jobsKey, id, json) == 1 then
+      -- the field was new: the job had been removed; undo the write
+      redis.call('hdel', jobsKey, id)
+      return -1
+    end
+  elseif removed == 0 and redis.call('hexists', jobsKey, id) == 0 then
+    -- (a job in active is never removed, so only this path needs the check)
+    return -1
+  end
+  local fields = {'durationMs', dur}
+  if progress ~= '' then fields[#fields + 1] = 'progress'; fields[#fields + 1] = progress end
+  if outcome == 'retry' then
+    local state = 'waiting'
+    if retryAt > 0 then
+      local head = redis.call('zrange', delayedKey, 0, 0, 'WITHSCORES')
+      redis.call('zadd', delayedKey, retryAt, id)
+      state = 'delayed'
+      if not head[2] or retryAt < tonumber(head[2]) then wake(KEYS[13]) end
+    else
+      redis.call('lpush', waitingKey, id)
+    end
+    redis.call('hset', run, 'state', state, 'error', value, 'errorCode', code, 'stack', stack, unpack(fields))
+    emit(events, maxlen, 'retrying', id, name, at,
+      cjson.encode({message = string.sub(value, 1, 500), code = string.sub(code, 1, 100), runAt = retryAt}))
+    return 1
+  end
+  if outcome == 'succeeded' then
+    redis.call('hset', run, 'state', outcome, 'finishedAt', at, 'result', value, unpack(fields))
+    emit(events, maxlen, 'succeeded', id, name, at)
   else
-    redis.call('lpush', KEYS[4], id)
+    redis.call('hset', run, 'state', outcome, 'finishedAt', at, 'error', value, 'errorCode', code, 'stack', stack, unpack(fields))
+    emit(events, maxlen, 'failed', id, name, at,
+      cjson.encode({message = string.sub(value, 1, 500), code = string.sub(code, 1, 100)}))
+    failedCount = failedCount + 1
   end
-  redis.call('hset', run, 'state', state, 'durationMs', ARGV[5], 'error', ARGV[6], 'errorCode', ARGV[7], 'stack', ARGV[8])
-  emit(KEYS[12], maxlen, 'retrying', id, name, now,
-    cjson.encode({message = string.sub(ARGV[6], 1, 500), code = string.sub(ARGV[7], 1, 100), runAt = at}))
+  local d, ix = done[outcome], indexed[outcome]
+  d[#d + 1] = id
+  ix[#ix + 1] = at
+  ix[#ix + 1] = id
+  expiry[#expiry + 1] = expireAt
+  expiry[#expiry + 1] = id
+  local byThis = byName[nameIndex]
+  if not byThis then
+    byThis = {}
+    byName[nameIndex] = byThis
+  end
+  byThis[#byThis + 1] = at
+  byThis[#byThis + 1] = id
+  hourAdd(hours, name, outcome == 'failed', bucket, dur)
+  processed = processed + 1
   return 1
 end
-redis.call('sadd', KEYS[6], id)
-redis.call('zadd', KEYS[7], now, id)
-redis.call('zadd', KEYS[8], now, id)
-redis.call('zadd', KEYS[9], ARGV[9], id)
-if outcome == 'succeeded' then
-  redis.call('hset', run, 'state', outcome, 'finishedAt', now, 'durationMs', ARGV[5], 'result', ARGV[6])
-  emit(KEYS[12], maxlen, 'succeeded', id, name, now)
-else
-  redis.call('hset', run, 'state', outcome, 'finishedAt', now, 'durationMs', ARGV[5], 'error', ARGV[6], 'errorCode', ARGV[7], 'stack', ARGV[8])
-  emit(KEYS[12], maxlen, 'failed', id, name, now,
-    cjson.encode({message = string.sub(ARGV[6], 1, 500), code = string.sub(ARGV[7], 1, 100)}))
+
+local codes = {}
+for j = 1, n do codes[j] = finish1(j) end
+if #stallIds > 0 then redis.call('srem', KEYS[3], unpack(stallIds)) end
+if #done.succeeded > 0 then
+  redis.call('sadd', KEYS[6], unpack(done.succeeded))
+  redis.call('zadd', KEYS[8], unpack(indexed.succeeded))
 end
-if redis.call('hincrby', KEYS[11], 'processed', 1) == 1 then
-  redis.call('expire', KEYS[11], tonumber(ARGV[11]))
+if #done.failed > 0 then
+  redis.call('sadd', KEYS[7], unpack(done.failed))
+  redis.call('zadd', KEYS[9], unpack(indexed.failed))
 end
-if outcome == 'failed' then redis.call('hincrby', KEYS[11], 'failed', 1) end
-countHour(KEYS[14], ARGV[15], name, outcome == 'failed', ARGV[16], ARGV[5])
-return 1
+if #expiry > 0 then redis.call('zadd', KEYS[10], unpack(expiry)) end
+for key, entries in pairs(byName) do redis.call('zadd', key, unpack(entries)) end
+if processed > 0 then
+  if redis.call('hincrby', KEYS[11], 'processed', processed) == processed then
+    redis.call('expire', KEYS[11], tonumber(ARGV[3]))
+  end
+  if failedCount > 0 then redis.call('hincrby', KEYS[11], 'failed', failedCount) end
+  countHours(KEYS[14], ARGV[5], hours)
 end
 
-local code = finish()
-local jobs, earliest = take(14, 16)
-return {code, jobs, earliest}
+local jobs, earliest = take(${FINISH_FIXED_KEYS} + n * ${FINISH_KEYS_PER_JOB}, ${FINISH_FIXED_ARGS} + n * ${FINISH_ARGS_PER_JOB})
+return {codes, jobs, earliest}
 `;

@@ -1,26 +1,54 @@
 /**
- * Lua helper `countHour(hour, ttl, name, failed, bucket, durationMs)`: counts one
- * finished job in a queue's hourly history bucket (`QueueKeys.throughputHour`):
- * `p` processed and `f` failed, and per job name `c:<name>` count, `x:<name>`
- * failed and, when the duration is known (`bucket` ~= nil), `d<bucket>:<name>`
- * and `s:<name>` summed ms. At most 50 names an hour (`names` counts them); the
- * rest are counted as `(other)`. The bucket expires `ttl` seconds after its
- * first job.
+ * Lua helpers counting finished jobs in a queue's hourly history bucket
+ * (`QueueKeys.throughputHour`): `p` processed and `f` failed, and per job name
+ * `c:<name>` count, `x:<name>` failed and, when the duration is known,
+ * `d<bucket>:<name>` (jobs per duration bucket) and `s:<name>` (summed ms). At
+ * most 50 names an hour (`names` counts them); the rest are counted as
+ * `(other)`. The bucket expires `ttl` seconds after its first job.
+ *
+ * `hourAdd(agg, name, failed, bucket, durationMs)` adds one job to a Lua table of
+ * per-name totals; `countHours(hour, ttl, agg)` writes such a table with one
+ * HINCRBY per field (so a batch of jobs of one name costs what one job does);
+ * `countHour(hour, ttl, name, failed, bucket, durationMs)` counts a single job.
  */
 export const HOURLY_FUNCTION = `
-local function countHour(hour, ttl, name, failed, bucket, durationMs)
+local function hourAdd(agg, name, failed, bucket, durationMs)
   local hname = string.sub(name or '', 1, 200)
   if hname == '' then hname = '(unnamed)' end
-  if redis.call('hexists', hour, 'c:' .. hname) == 0 and tonumber(redis.call('hget', hour, 'names') or '0') >= 50 then hname = '(other)' end
-  if redis.call('hincrby', hour, 'p', 1) == 1 then redis.call('expire', hour, tonumber(ttl)) end
-  if redis.call('hincrby', hour, 'c:' .. hname, 1) == 1 then redis.call('hincrby', hour, 'names', 1) end
+  local a = agg[hname]
+  if not a then
+    a = {c = 0, f = 0, s = 0, d = {}, timed = false}
+    agg[hname] = a
+  end
+  a.c = a.c + 1
+  if failed then a.f = a.f + 1 end
   if bucket then
-    redis.call('hincrby', hour, 'd' .. bucket .. ':' .. hname, 1)
-    redis.call('hincrby', hour, 's:' .. hname, math.floor(tonumber(durationMs) or 0))
+    a.timed = true
+    a.d[bucket] = (a.d[bucket] or 0) + 1
+    a.s = a.s + math.floor(tonumber(durationMs) or 0)
   end
-  if failed then
-    redis.call('hincrby', hour, 'f', 1)
-    redis.call('hincrby', hour, 'x:' .. hname, 1)
+end
+local function countHours(hour, ttl, agg)
+  local total, failed = 0, 0
+  for name, a in pairs(agg) do
+    local hname = name
+    if redis.call('hexists', hour, 'c:' .. hname) == 0 and tonumber(redis.call('hget', hour, 'names') or '0') >= 50 then hname = '(other)' end
+    if redis.call('hincrby', hour, 'c:' .. hname, a.c) == a.c then redis.call('hincrby', hour, 'names', 1) end
+    if a.timed then
+      for b, m in pairs(a.d) do redis.call('hincrby', hour, 'd' .. b .. ':' .. hname, m) end
+      redis.call('hincrby', hour, 's:' .. hname, a.s)
+    end
+    if a.f > 0 then redis.call('hincrby', hour, 'x:' .. hname, a.f) end
+    total = total + a.c
+    failed = failed + a.f
   end
+  if total == 0 then return end
+  if redis.call('hincrby', hour, 'p', total) == total then redis.call('expire', hour, tonumber(ttl)) end
+  if failed > 0 then redis.call('hincrby', hour, 'f', failed) end
+end
+local function countHour(hour, ttl, name, failed, bucket, durationMs)
+  local agg = {}
+  hourAdd(agg, name, failed, bucket, durationMs)
+  countHours(hour, ttl, agg)
 end
 `;

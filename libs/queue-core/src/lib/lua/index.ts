@@ -2,18 +2,19 @@ import type { Redis } from 'ioredis';
 import { CHECK_STALLED } from './check-stalled';
 import { ENQUEUE_JOBS } from './enqueue-jobs';
 import { FETCH_JOBS } from './fetch-jobs';
-import { FINISH_JOB } from './finish-job';
+import { FINISH_JOBS } from './finish-job';
 import { READ_JOB } from './read-job';
 import { REPORT_PROGRESS } from './report-progress';
 import { REQUEUE_JOBS } from './requeue-jobs';
 import { SWEEP_EXPIRED } from './sweep-expired';
 
 export { TAKE_KEYS_PER_QUEUE } from './fetch-jobs';
+export { FINISH_ARGS_PER_JOB, FINISH_FIXED_ARGS, FINISH_FIXED_KEYS, FINISH_KEYS_PER_JOB } from './finish-job';
 
 const SCRIPTS = {
   jobqEnqueueJobs: ENQUEUE_JOBS,
   jobqFetchJobs: FETCH_JOBS,
-  jobqFinishJob: FINISH_JOB,
+  jobqFinishJobs: FINISH_JOBS,
   jobqCheckStalled: CHECK_STALLED,
   jobqRequeueJobs: REQUEUE_JOBS,
   jobqReportProgress: REPORT_PROGRESS,
@@ -55,9 +56,9 @@ export class QueueScripts {
     return this.call('jobqFetchJobs', keys, args);
   }
 
-  /** See `FINISH_JOB`: the outcome code, then the take reply for the slot. */
-  finishJob(keys: readonly string[], args: readonly Arg[]): Promise<[number, ...TakeReply]> {
-    return this.call('jobqFinishJob', keys, args);
+  /** See `FINISH_JOBS`: the outcome code per job, then the take reply for the freed slots. */
+  finishJobs(keys: readonly string[], args: readonly Arg[]): Promise<[number[], ...TakeReply]> {
+    return this.call('jobqFinishJobs', keys, args);
   }
 
   /** See `CHECK_STALLED`. */
