@@ -25,6 +25,8 @@ export { JOB_LOG_MAX_LINES, JOB_LOG_MAX_LINE_CHARS } from './lib/job-log';
 export type { JobLogLine } from './lib/job-log';
 export type { HistoryRange, NameHistory, ThroughputHistory, ThroughputPoint } from './lib/throughput';
 export { QueueClient } from './lib/queue-client';
+export { MOST_RATE_LIMIT_INTERVAL_MS, MOST_RATE_LIMIT_MAX, parseRateLimit, readQueueFlow } from './lib/flow-control';
+export type { QueueFlow, RateLimit } from './lib/flow-control';
 export type { EnqueueItem } from './lib/queue-client';
 export type { EnqueueOptions } from './lib/enqueue-options';
 export { JobHandle } from './lib/job-handle';

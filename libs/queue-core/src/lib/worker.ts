@@ -111,7 +111,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
   private readonly handlers = new Map<string, BoundHandler>();
   private readonly keys: QueueKeys[];
   private readonly keysByQueue: ReadonlyMap<string, QueueKeys>;
-  /** KEYS of the Lua `take` function: per queue waiting, active, jobs, delayed, events, wake. */
+  /** KEYS of the Lua `take` function: per queue waiting, active, jobs, delayed, events, wake, flow. */
   private readonly takeKeys: string[];
   private readonly identity: { hostname: string; pid: number };
   private readonly running = new Map<string, RunningJob>();
@@ -152,7 +152,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     for (const h of options.handlers) this.handlers.set(slotKey(h.contract.queue, h.contract.name), h);
     this.keys = this.options.queues.map((q) => queueKeys(config.prefix, q));
     this.keysByQueue = new Map(this.options.queues.map((q, i) => [q, this.keys[i]]));
-    this.takeKeys = this.keys.flatMap((k) => [k.waiting, k.active, k.jobs, k.delayed, k.events, k.wake]);
+    this.takeKeys = this.keys.flatMap((k) => [k.waiting, k.active, k.jobs, k.delayed, k.events, k.wake, k.flow]);
     this.identity = { hostname: options.hostname ?? osHostname(), pid: options.pid ?? process.pid };
   }
 

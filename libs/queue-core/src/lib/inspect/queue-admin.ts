@@ -4,6 +4,7 @@ import { InvalidArgumentError, JobNotFoundError } from '../errors';
 import { queueKeys, type JobState, type QueueKeys } from '../keys';
 import type { StoredJob } from '../records';
 import { sendWorkerCommand, WORKER_COMMANDS, type WorkerCommand } from '../worker-control';
+import { setQueuePaused, setQueueRateLimit, type RateLimit } from '../flow-control';
 import { LargeJobReader } from './large-job-reader';
 import { inspectScripts, type RunScript } from './lua';
 import { assertJobState, assertQueueName, assertStoredJobId } from './names';
@@ -114,6 +115,32 @@ export class QueueAdmin {
     const outcome = await this.run('jobqInspectPromoteJob', [k.jobs, k.delayed, k.waiting, eventsKey(k), wakeKey(k)], [k.base, id, name ?? '', this.eventsMaxLen]);
     if (outcome === 0) throw new JobNotFoundError(queue, id);
     if (outcome === -1) throw new InvalidArgumentError(`Job "${id}" on queue "${queue}" is not delayed, so it cannot be run now.`);
+  }
+
+  /**
+   * Pauses a queue: workers take no new job from it (running ones finish, due
+   * delayed jobs stay delayed), enqueues still succeed. Stored in Redis, so it
+   * holds across worker restarts. Resolves `false` when it was already paused.
+   */
+  pauseQueue(queue: string): Promise<boolean> {
+    assertQueueName(queue);
+    return setQueuePaused(this.redis, this.prefix, queue, true, this.eventsMaxLen);
+  }
+
+  /** Resumes a paused queue; blocked workers take its jobs at once. Resolves `false` when it was not paused. */
+  resumeQueue(queue: string): Promise<boolean> {
+    assertQueueName(queue);
+    return setQueuePaused(this.redis, this.prefix, queue, false, this.eventsMaxLen);
+  }
+
+  /**
+   * Sets a queue's rate limit (at most `limit.max` job starts per `limit.intervalMs`
+   * window, across all workers), or clears it with `null`. Throws
+   * `InvalidArgumentError` for a bad limit.
+   */
+  setRateLimit(queue: string, limit: RateLimit | null): Promise<void> {
+    assertQueueName(queue);
+    return setQueueRateLimit(this.redis, this.prefix, queue, limit);
   }
 
   /**

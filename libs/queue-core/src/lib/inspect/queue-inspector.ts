@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { queueKeys, globalKeys, type JobState, type QueueKeys } from '../keys';
 import { readNameHistory, readThroughput, readThroughputHistory, type HistoryRange, type NameHistory, type ThroughputHistory, type ThroughputPoint } from '../throughput';
 import { JOB_LOG_MAX_LINES } from '../job-log';
+import { readQueueFlow, type QueueFlow } from '../flow-control';
 import { buildJobDetail } from './job-detail';
 import { readWorkers, type WorkerView } from './worker-records';
 import { shortText } from './bounded';
@@ -98,6 +99,11 @@ export class QueueInspector {
       };
       return { queue, waiting: n(0), active: n(1), delayed: n(2), succeeded: n(3), failed: n(4) };
     });
+  }
+
+  /** Each queue's flow control (paused, rate limit), in one round trip. */
+  flow(queues: readonly string[]): Promise<QueueFlow[]> {
+    return readQueueFlow(this.redis, this.prefix, queues);
   }
 
   /** Every queue's counts, the live workers and the summed throughput of the last `minutes`. */
