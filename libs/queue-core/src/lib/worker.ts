@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { hostname as osHostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import type { QueueConfig } from './config';
-import { ClosedError, STALLED_MESSAGE_TEMPLATE } from './errors';
+import { ClosedError, JobCanceledError, STALLED_MESSAGE_TEMPLATE } from './errors';
 import type { BoundHandler } from './handler';
 import { parseStoredJob, runAttempt, slotKey, UNREADABLE, type AttemptOutcome, type TakenJob } from './job-runner';
 import { JobLogWriter } from './job-log';
@@ -12,7 +12,7 @@ import type { JobProgress, StoredJob, WorkerInfo } from './records';
 import { connectRedis, createRedis, isUnavailableError, waitUntilReady } from './redis-connection';
 import { durationBucket, HISTORY_RETENTION_SECONDS, THROUGHPUT_RETENTION_SECONDS } from './throughput';
 import { resolveWorkerOptions, type ResolvedWorkerOptions, type WorkerOptions } from './worker-options';
-import { takeWorkerCommands } from './worker-control';
+import { takeWorkerControl } from './worker-control';
 import { WorkerRegistry } from './worker-registry';
 
 /** Emitted after every attempt. */
@@ -20,8 +20,8 @@ export interface JobFinishedEvent {
   readonly queue: string;
   readonly id: string;
   readonly name: string;
-  /** `retrying`: the attempt failed and the job will run again. */
-  readonly outcome: 'succeeded' | 'failed' | 'retrying';
+  /** `retrying`: the attempt failed and the job will run again. `canceled`: an operator canceled it while it ran. */
+  readonly outcome: 'succeeded' | 'failed' | 'retrying' | 'canceled';
   readonly attempt: number;
   readonly durationMs: number;
   readonly error?: { readonly message: string; readonly code?: string };
@@ -572,11 +572,13 @@ export class Worker extends EventEmitter<WorkerEvents> {
       durationBucket(o.durationMs),
     ];
     let next: TakenJob[] = [];
+    let canceled = false;
     for (let tries = 0; ; tries += 1) {
       if (entry.abandoned) return;
       try {
         // Take the next job for this slot in the same round trip.
-        const [, jobs, earliest] = await this.live.scripts.finishJob([...keys, ...this.takeKeys], [...args, ...this.takeArgs(this.state === 'running' && !this.quieted ? 1 : 0, false)]);
+        const [code, jobs, earliest] = await this.live.scripts.finishJob([...keys, ...this.takeKeys], [...args, ...this.takeArgs(this.state === 'running' && !this.quieted ? 1 : 0, false)]);
+        canceled = Number(code) === 2;
         next = this.parseTaken(jobs);
         if (next.length === 0 && this.state === 'running' && !this.quieted) this.noteEarliest(Number(earliest));
         break;
@@ -586,12 +588,12 @@ export class Worker extends EventEmitter<WorkerEvents> {
       }
     }
     this.stats.processed += 1;
-    if (o.kind !== 'succeeded') this.stats.failed += 1;
+    if (o.kind !== 'succeeded' && !canceled) this.stats.failed += 1;
     this.emit('job:finished', {
       queue: t.queue,
       id: t.id,
       name: o.name,
-      outcome: o.kind === 'retry' ? 'retrying' : o.kind,
+      outcome: canceled ? 'canceled' : o.kind === 'retry' ? 'retrying' : o.kind,
       attempt: t.attempt,
       durationMs: o.durationMs,
       ...(o.error ? { error: { message: o.error.message, code: o.error.code } } : {}),
@@ -648,7 +650,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
     if (!this.redis || this.state !== 'running' || this.controlBusy || this.redisDown) return;
     this.controlBusy = true;
     try {
-      const commands = await takeWorkerCommands(this.redis, this.config.prefix, this.name);
+      const { commands, cancels } = await takeWorkerControl(this.redis, this.config.prefix, this.name);
+      for (const c of cancels) this.abortCanceled(c.queue, c.id);
       if (commands.has('quiet') || commands.has('stop')) this.quiet();
       if (commands.has('stop')) {
         if (this.listenerCount('stop-requested') > 0) this.emit('stop-requested');
@@ -659,6 +662,17 @@ export class Worker extends EventEmitter<WorkerEvents> {
     } finally {
       this.controlBusy = false;
     }
+  }
+
+  /**
+   * An operator canceled a job this worker runs: its handler's `signal` aborts
+   * with `JobCanceledError`; the finish script records it canceled (its run
+   * record says so) whatever the handler then returns or throws.
+   */
+  private abortCanceled(queue: string, id: string): void {
+    const entry = this.running.get(slotKey(queue, id));
+    if (!entry || entry.abandoned || entry.controller.signal.aborted) return;
+    entry.controller.abort(new JobCanceledError(id));
   }
 
   /** Claims running jobs against the stall check (removes them from the stalling sets). */
@@ -735,7 +749,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
           const n = await this.live.scripts.sweepExpired([...keys, k.expiry], [Date.now(), k.base, 'expired', BATCH]);
           if (n < BATCH) break;
         }
-        for (const state of ['succeeded', 'failed'] as const) {
+        for (const state of ['succeeded', 'failed', 'canceled'] as const) {
           for (let round = 0; round < 100 && this.state === 'running'; round += 1) {
             const excess = (await this.live.redis.zcard(k.index(state))) - this.options.maxFinishedJobs;
             if (excess <= 0) break;

@@ -12,6 +12,7 @@ export interface QueueCounts {
   readonly delayed: number;
   readonly succeeded: number;
   readonly failed: number;
+  readonly canceled: number;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { TAKE_FUNCTION } from './fetch-jobs';
 import { HOURLY_FUNCTION } from './hourly';
+import { CANCELED_FUNCTIONS } from './cancel';
 
 /**
  * Records the end of one attempt atomically, mirroring bee-queue's own
@@ -20,11 +21,14 @@ import { HOURLY_FUNCTION } from './hourly';
  * (`take(14, 16)`: KEYS from 15 and ARGV from 17 as in FETCH_JOBS; max 0 takes none).
  *
  * The hourly bucket is counted by `countHour` (see `HOURLY_FUNCTION`).
- * Returns { code, taken jobs, earliest delayed }: code 1 when recorded, 0 when the
+ * A job whose run record has `cancelRequested` (see `CANCEL_JOB`) ends `canceled`
+ * whatever the outcome (code 2).
+ *
+ * Returns { code, taken jobs, earliest delayed }: code 1 when recorded, 2 when recorded as canceled, 0 when the
  * job is already running elsewhere (it was recovered as stalled and taken by
  * another worker), -1 when it was removed.
  */
-export const FINISH_JOB = `${TAKE_FUNCTION}${HOURLY_FUNCTION}
+export const FINISH_JOB = `${TAKE_FUNCTION}${HOURLY_FUNCTION}${CANCELED_FUNCTIONS}
 local function finish()
 local id = ARGV[1]
 local outcome = ARGV[2]
@@ -40,6 +44,13 @@ if removed == 0 then
 end
 if redis.call('hexists', KEYS[1], id) == 0 then
   return -1
+end
+if redis.call('hexists', KEYS[10], 'cancelRequested') == 1 then
+  -- canceled while it ran: ends canceled, never retried, whatever the handler did
+  redis.call('hset', KEYS[1], id, ARGV[3])
+  redis.call('hset', KEYS[10], 'durationMs', ARGV[5])
+  markCanceled(string.sub(KEYS[10], 1, #KEYS[10] - #id - 4), id, ARGV[13], ARGV[4], keepOf(ARGV[3]), KEYS[12], ARGV[14], 'active')
+  return 2
 end
 redis.call('hset', KEYS[1], id, ARGV[3])
 local run = KEYS[10]
