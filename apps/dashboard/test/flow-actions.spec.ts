@@ -65,7 +65,8 @@ describe('flow actions', () => {
   it('sets and clears a rate limit; a bad one is a 400 that changes nothing', async () => {
     expect(await flashAfter(await post('/queues/high_priority/rate-limit', { max: '50', intervalMs: '1000' }))).toContain('starts at most 50 jobs per 1,000 ms');
     expect(await s.redis.hmget(k().flow, 'limitMax', 'limitMs')).toEqual(['50', '1000']);
-    for (const bad of [{ max: '0', intervalMs: '1000' }, { max: '5', intervalMs: 'soon' }, { max: '5' }, {}]) {
+    const bads: Record<string, string>[] = [{ max: '0', intervalMs: '1000' }, { max: '5', intervalMs: 'soon' }, { max: '5' }, {}];
+    for (const bad of bads) {
       const res = await post('/queues/high_priority/rate-limit', bad);
       expect(res.status).toBe(400);
     }
