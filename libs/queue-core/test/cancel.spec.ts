@@ -165,7 +165,12 @@ describe('cancel a job', () => {
     expect(await redis.exists(k.run(jobs[0].id))).toBe(0);
     expect(await redis.zrange(k.index('canceled'), 0, -1)).toEqual([jobs[2].id]);
     expect(await redis.zcard(k.nameIndex('canceled', 'test.echo'))).toBe(1);
+    expect(await admin.cleanOlderThan('test_main', 'canceled', 3_600_000)).toBe(0);
     expect(await admin.emptyState('test_main', 'canceled')).toBe(1);
     expect(await redis.zcard(k.index('canceled'))).toBe(0);
+    const later = await client.enqueue(echo, { n: 5 }, { delayMs: 60_000 });
+    await later.cancel();
+    expect(await admin.cleanOlderThan('test_main', 'canceled', 0, Date.now() + 1)).toBe(1);
+    expect(await redis.hexists(k.jobs, later.id)).toBe(0);
   });
 });
