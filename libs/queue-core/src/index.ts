@@ -34,6 +34,7 @@ export type { EnqueueOptions } from './lib/enqueue-options';
 export { JobHandle } from './lib/job-handle';
 export { JobSubscription } from './lib/job-subscription';
 export type {
+  JobCanceledEvent,
   JobFailedEvent,
   JobProgressEvent,
   JobSubscriptionEvents,

@@ -47,6 +47,9 @@ describe('cancel a job', () => {
   const echoHandler = handle(echo, (p, ctx) => (ran.push(ctx.id), { n: p.n, by: 'echo' }));
 
   it('a waiting job and a delayed job are canceled at once, never run, and result() rejects with JobCanceledError', async () => {
+    const sub = await client.events(echo);
+    const canceledEvents: { id: string; from: string }[] = [];
+    sub.on('canceled', (e) => canceledEvents.push({ id: e.id, from: e.from }));
     const waiting = await client.enqueue(echo, { n: 1 }, { keepFailedSeconds: 120 });
     const delayed = await client.enqueue(echo, { n: 2 }, { delayMs: 300 });
     const other = await client.enqueue(echo, { n: 3 });
@@ -77,6 +80,12 @@ describe('cancel a job', () => {
     expect(keepWaiting).toBeLessThan(125_000);
     expect(Number(await redis.zscore(k.expiry, delayed.id)) - before).toBeGreaterThan(6 * 86_400_000);
     const events = await readJobEvents(redis, config.prefix, new Map([['test_main', '0-0']]), { blockMs: 0, count: 1_000 });
+    await waitFor(async () => canceledEvents.length === 2, { what: 'the typed canceled events' });
+    expect(canceledEvents).toEqual([
+      { id: waiting.id, from: 'waiting' },
+      { id: delayed.id, from: 'delayed' },
+    ]);
+    await sub.close();
     expect(events.filter((e) => e.event === 'canceled').map((e) => [e.id, e.data])).toEqual([
       [waiting.id, { from: 'waiting' }],
       [delayed.id, { from: 'delayed' }],
