@@ -41,6 +41,7 @@ describe('flow actions', () => {
     const page = (await browser.get(`${s.dash.url}/queues/high_priority`)).body;
     expect(page).toContain('badge badge-paused');
     expect(JSON.parse((await browser.get(`${s.dash.url}/api/queues/high_priority`)).body).flow).toEqual({ queue: 'high_priority', paused: true, rateLimit: null });
+    expect((await browser.get(`${s.dash.origin}/metrics`)).body).toContain('jobq_queue_paused{queue="high_priority"} 1');
     expect(await flashAfter(await post('/queues/high_priority/pause', { confirm: 'yes' }))).toContain('was already paused');
     expect(await flashAfter(await post('/queues/high_priority/resume'))).toContain('is running again');
     expect(await flashAfter(await post('/queues/high_priority/resume'))).toContain('was not paused');
@@ -58,6 +59,7 @@ describe('flow actions', () => {
     expect(finished).toContain('already succeeded, so it cannot be canceled');
     expect(await flashAfter(await post('/queues/high_priority/jobs/1/cancel', { confirm: 'yes' }))).toContain('already was canceled');
     expect(await flashAfter(await post('/queues/high_priority/jobs/999/cancel', { confirm: 'yes' }))).toContain('was not found');
+    expect((await browser.get(`${s.dash.origin}/metrics`)).body).toContain('jobq_jobs{queue="high_priority",state="canceled"} 1');
     const tab = (await browser.get(`${s.dash.url}/queues/high_priority?state=canceled`)).body;
     expect(tab).toMatch(/state-canceled"[^>]*aria-current="page">canceled <span class="count">1</);
   });
@@ -65,6 +67,7 @@ describe('flow actions', () => {
   it('sets and clears a rate limit; a bad one is a 400 that changes nothing', async () => {
     expect(await flashAfter(await post('/queues/high_priority/rate-limit', { max: '50', intervalMs: '1000' }))).toContain('starts at most 50 jobs per 1,000 ms');
     expect(await s.redis.hmget(k().flow, 'limitMax', 'limitMs')).toEqual(['50', '1000']);
+    expect((await browser.get(`${s.dash.origin}/metrics`)).body).toContain('jobq_queue_rate_limit_per_second{queue="high_priority"} 50');
     const bads: Record<string, string>[] = [{ max: '0', intervalMs: '1000' }, { max: '5', intervalMs: 'soon' }, { max: '5' }, {}];
     for (const bad of bads) {
       const res = await post('/queues/high_priority/rate-limit', bad);
