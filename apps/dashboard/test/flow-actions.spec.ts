@@ -54,6 +54,8 @@ describe('flow actions', () => {
     // The fixture's worker w1 is not registered: the job is marked and ends canceled when it finishes.
     expect(await flashAfter(await post('/queues/high_priority/jobs/20/cancel', { confirm: 'yes' }))).toContain('it ends canceled when it finishes');
     expect(await s.redis.hexists(k().run('20'), 'cancelRequested')).toBe(1);
+    expect((await browser.get(`${s.dash.url}/queues/high_priority/jobs/20`)).body).toContain('Cancel requested');
+    expect(JSON.parse((await browser.get(`${s.dash.url}/api/queues/high_priority/jobs/20`)).body).cancelRequestedAt).toEqual(expect.any(Number));
     const finished = await flashAfter(await post('/queues/high_priority/jobs/30/cancel', { confirm: 'yes' }));
     expect(finished).toContain('flash-error');
     expect(finished).toContain('already succeeded, so it cannot be canceled');

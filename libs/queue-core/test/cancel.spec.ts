@@ -139,13 +139,34 @@ describe('cancel a job', () => {
   it('a running job ends canceled even when its worker never reads the cancel (the finish script checks the mark)', async () => {
     const startedIds: string[] = [];
     // Busy workers read commands with their heartbeat: one a minute here, so only the mark can cancel the job.
-    await suite.startWorker([handle(patient, async (p, ctx) => (startedIds.push(ctx.id), await sleep(p.ms), { done: true }))], { heartbeatMs: 60_000 });
+    // One slot, busy: the worker is not blocked on its command list either.
+    await suite.startWorker([handle(patient, async (p, ctx) => (startedIds.push(ctx.id), await sleep(p.ms), { done: true }))], { heartbeatMs: 60_000, concurrency: 1 });
     const job = await client.enqueue(patient, { honor: false, ms: 500 });
     await waitFor(async () => startedIds.length === 1, { what: 'the handler to start' });
     expect(await job.cancel()).toMatchObject({ state: 'cancel-requested' });
     await expect(job.result({ timeoutMs: 5_000 })).rejects.toBeInstanceOf(JobCanceledError);
     expect(startedIds).toEqual([job.id]);
     expect(await job.status()).toBe('canceled');
+    // The handler ran to its end (nothing aborted it) and still the job ended canceled.
+    expect(Number(await redis.hget(queueKeys(config.prefix, 'test_main').run(job.id), 'durationMs'))).toBeGreaterThanOrEqual(450);
+  });
+
+  it('a worker with a free slot reads the cancel at once (it is blocked on its command list), not at its next heartbeat', async () => {
+    const seen: unknown[] = [];
+    await suite.startWorker(
+      [
+        handle(patient, (_p, ctx) =>
+          new Promise((_, reject) => ctx.signal.addEventListener('abort', () => (seen.push(ctx.signal.reason), reject(ctx.signal.reason as Error)))),
+        ),
+      ],
+      { heartbeatMs: 60_000, concurrency: 2 },
+    );
+    const job = await client.enqueue(patient, { honor: true, ms: 0 });
+    await waitFor(async () => (await job.status()) === 'active', { what: 'the job to run' });
+    await sleep(200); // the worker is back in its blocking wait
+    expect(await job.cancel()).toMatchObject({ state: 'cancel-requested', notified: true });
+    await expect(job.result({ timeoutMs: 3_000 })).rejects.toBeInstanceOf(JobCanceledError);
+    expect(seen[0]).toBeInstanceOf(JobCanceledError);
   });
 
   it('canceling a finished or unknown job is a typed error and changes nothing', async () => {

@@ -28,6 +28,7 @@ export function presentJob(job: JobDetail, links: Links, canWrite: boolean) {
       { label: 'Attempts', value: String(job.attempts), iso: '' },
       { label: 'Retries', value: retriesText(r), iso: '' },
       ...(job.stalls ? [{ label: 'Stalls', value: String(job.stalls), iso: '' }] : []),
+      ...(job.cancelRequestedAt !== null && job.state === 'active' ? [time('Cancel requested', job.cancelRequestedAt)] : []),
       { label: 'Stored size', value: formatBytes(job.storedBytes), iso: '' },
     ],
     worker: job.worker,

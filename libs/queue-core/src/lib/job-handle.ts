@@ -152,7 +152,8 @@ export class JobHandle<C extends AnyJobContract> {
   /**
    * Cancels the job. A waiting or delayed job is `canceled` at once; a running
    * one is marked and its worker aborts the handler's `signal` with
-   * `JobCanceledError` (within its heartbeat interval): it ends `canceled`, never
+   * `JobCanceledError` (at once, or within its heartbeat interval when all its
+   * slots are busy): it ends `canceled`, never
    * retried, whatever the handler then does. Throws `JobNotFoundError` for an
    * unknown job and `JobAlreadyFinishedError` for a finished one.
    */
