@@ -169,6 +169,25 @@ describe('cancel a job', () => {
     expect(seen[0]).toBeInstanceOf(JobCanceledError);
   });
 
+  it('a job canceled while its worker was dead ends canceled at the stall check, instead of running again', async () => {
+    const k = queueKeys(config.prefix, 'test_main');
+    await client.pause('test_main');
+    const job = await client.enqueue(patient, { honor: true, ms: 0 });
+    // As a worker that took the job and was killed leaves it: active, in the stalling set, no heartbeat claim.
+    await redis.rpoplpush(k.waiting, k.active);
+    await redis.sadd(k.stalling, job.id);
+    await redis.hset(k.run(job.id), 'state', 'active', 'attempts', 1, 'worker', 'dead-worker');
+    expect(await job.cancel()).toEqual({ state: 'cancel-requested', worker: 'dead-worker', notified: false });
+    await client.resume('test_main');
+    const ran: string[] = [];
+    await suite.startWorker([handle(patient, (_p, ctx) => (ran.push(ctx.id), { done: true }))], { stallIntervalMs: 200 });
+    await expect(job.result({ timeoutMs: 5_000 })).rejects.toBeInstanceOf(JobCanceledError);
+    expect(await redis.llen(k.active)).toBe(0);
+    expect(await redis.llen(k.waiting)).toBe(0);
+    await sleep(300);
+    expect(ran).toEqual([]);
+  });
+
   it('canceling a finished or unknown job is a typed error and changes nothing', async () => {
     await suite.startWorker([echoHandler]);
     const done = await client.enqueue(echo, { n: 1 });
