@@ -6,6 +6,7 @@ export type CliErrorCode =
   | 'NOT_FOUND'
   | 'NOT_CONFIRMED'
   | 'REFUSED'
+  | 'ALREADY_FINISHED'
   | 'PAYLOAD_INVALID'
   | 'REDIS_UNAVAILABLE'
   | 'FAILED';
@@ -39,6 +40,11 @@ export class CliError extends Error {
   /** Unknown queue or job (exit 3). */
   static notFound(message: string): CliError {
     return new CliError('NOT_FOUND', message, EXIT.notFound);
+  }
+
+  /** The job already finished, so it cannot be canceled (exit 4). */
+  static conflict(message: string): CliError {
+    return new CliError('ALREADY_FINISHED', message, EXIT.conflict);
   }
 
   /** An action the queue refused (exit 1). */

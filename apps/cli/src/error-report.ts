@@ -1,4 +1,4 @@
-import { InvalidArgumentError, JobNotFoundError, PayloadValidationError, QueueError, RedisUnavailableError, redactUrl } from '@jobq/queue-core';
+import { InvalidArgumentError, JobAlreadyFinishedError, JobNotFoundError, PayloadValidationError, QueueError, RedisUnavailableError, redactUrl } from '@jobq/queue-core';
 import { CommanderError } from 'commander';
 import { CliError } from './cli-error';
 import { EXIT } from './exit-codes';
@@ -19,6 +19,7 @@ export function toCliError(err: unknown, redisUrl: string | null): CliError {
     return new CliError('PAYLOAD_INVALID', `invalid payload for job "${err.jobName}"`, EXIT.usage, err.issues);
   }
   if (err instanceof JobNotFoundError) return CliError.notFound(err.message);
+  if (err instanceof JobAlreadyFinishedError) return CliError.conflict(err.message);
   if (err instanceof InvalidArgumentError) return CliError.refused(err.message);
   if (err instanceof QueueError && err.code === 'JOBQ_CONFIG_INVALID') return CliError.usage(err.message);
   const message = err instanceof Error ? err.message : String(err);

@@ -11,6 +11,8 @@ export const EXIT = Object.freeze({
   usage: 2,
   /** The queue or job does not exist. */
   notFound: 3,
+  /** The job already finished (succeeded, failed or canceled), so it cannot be canceled. */
+  conflict: 4,
   /** Redis did not answer (down, wrong URL, timed out). */
   redisUnavailable: 69,
 } as const);

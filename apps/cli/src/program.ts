@@ -1,7 +1,9 @@
 import { Command, CommanderError, Option } from 'commander';
 import { integer } from './args';
 import { CliError } from './cli-error';
+import { cancelCommand } from './commands/cancel';
 import { emptyCommand } from './commands/empty';
+import { flowCommands } from './commands/flow';
 import { enqueueCommand } from './commands/enqueue';
 import { findCommand } from './commands/find';
 import { infoCommand } from './commands/info';
@@ -104,7 +106,7 @@ export function buildProgram(context: (cmd: Command) => CommandContext, proc: Cl
       'after',
       `
 Exit codes: 0 ok, 1 failure (refused or not confirmed), 2 bad usage, 3 unknown
-queue or job, 69 Redis unavailable.
+queue or job, 4 job already finished (cancel), 69 Redis unavailable.
 
 Examples:
   $ jobq info --watch
@@ -113,10 +115,13 @@ Examples:
   $ jobq job high_priority 42
   $ jobq find welcome-ana
   $ jobq retry high_priority --all
+  $ jobq pause high_priority
+  $ jobq cancel high_priority 42
+  $ jobq limit high_priority 50/1s
   $ jobq enqueue email.send --payload '{"to":"ana@example.com","subject":"Hi","text":"Hello"}'
   $ REDIS_URL=redis://redis:6379 jobq info --json`,
     );
-  for (const register of [infoCommand, workersCommand, jobsCommand, jobCommand, findCommand, retryCommand, removeCommand, emptyCommand, enqueueCommand]) {
+  for (const register of [infoCommand, workersCommand, jobsCommand, jobCommand, findCommand, retryCommand, removeCommand, cancelCommand, emptyCommand, enqueueCommand, flowCommands]) {
     register(program, context);
   }
   for (const cmd of program.commands) {

@@ -73,7 +73,7 @@ describe('help and usage', () => {
     const top = await cli('--help');
     expect(top.code).toBe(0);
     expect(top.stdout).toContain('Examples:');
-    for (const cmd of ['info', 'workers', 'jobs', 'job', 'find', 'retry', 'remove', 'empty', 'enqueue']) {
+    for (const cmd of ['info', 'workers', 'jobs', 'job', 'find', 'retry', 'remove', 'empty', 'enqueue', 'pause', 'resume', 'cancel', 'limit']) {
       const r = await cli(cmd, '--help');
       expect({ cmd, code: r.code }).toEqual({ cmd, code: 0 });
       expect(r.stdout).toContain('Examples:');
@@ -120,7 +120,7 @@ describe('info and workers', () => {
     expect(r.code).toBe(0);
     const info = JSON.parse(r.stdout);
     expect(Object.keys(info).sort()).toEqual(['at', 'queues', 'workers']);
-    expect(info.queues.find((q: { queue: string }) => q.queue === QUEUE)).toEqual({ queue: QUEUE, waiting: 0, active: 0, delayed: 0, succeeded: 3, failed: 2, workers: 1 });
+    expect(info.queues.find((q: { queue: string }) => q.queue === QUEUE)).toEqual({ queue: QUEUE, waiting: 0, active: 0, delayed: 0, succeeded: 3, failed: 2, canceled: 0, workers: 1, paused: false, rateLimit: null });
     expect(info.workers).toEqual({ online: 1, busy: 0, idle: 1, quiet: 0, stopping: 0 });
   });
 

@@ -17,14 +17,15 @@ export function createMetrics(inspector: QueueInspector, live?: LiveHub): Regist
   let snapshot: Promise<Awaited<ReturnType<typeof read>>> | null = null;
   const read = async () => {
     const queues = await inspector.queues();
-    const [counts, workers, perQueue, latency, perName] = await Promise.all([
+    const [counts, workers, perQueue, latency, perName, flow] = await Promise.all([
       inspector.counts(queues),
       inspector.workers(),
       Promise.all(queues.map(async (q) => ({ queue: q, points: await inspector.throughput([q], 60) }))),
       inspector.latency(queues),
       Promise.all(queues.map(async (q) => ({ queue: q, names: await inspector.nameHistory(q, 24) }))),
+      inspector.flow(queues),
     ]);
-    return { counts, workers, perQueue, latency, perName };
+    return { counts, workers, perQueue, latency, perName, flow };
   };
   const current = () => {
     snapshot ??= read().finally(() => setImmediate(() => (snapshot = null)));
@@ -39,7 +40,27 @@ export function createMetrics(inspector: QueueInspector, live?: LiveHub): Regist
     async collect() {
       const { counts } = await current();
       this.reset();
-      for (const c of counts) for (const state of ['waiting', 'active', 'delayed', 'succeeded', 'failed'] as const) this.set({ queue: c.queue, state }, c[state]);
+      for (const c of counts) for (const state of ['waiting', 'active', 'delayed', 'succeeded', 'failed', 'canceled'] as const) this.set({ queue: c.queue, state }, c[state]);
+    },
+  });
+  new Gauge({
+    name: 'jobq_queue_paused',
+    help: 'Whether a queue is paused (1) or not (0)',
+    labelNames: ['queue'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const f of (await current()).flow) this.set({ queue: f.queue }, f.paused ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'jobq_queue_rate_limit_per_second',
+    help: 'Rate limit of a queue, job starts per second (only queues with a limit)',
+    labelNames: ['queue'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const f of (await current()).flow) if (f.rateLimit) this.set({ queue: f.queue }, (f.rateLimit.max * 1000) / f.rateLimit.intervalMs);
     },
   });
   new Gauge({

@@ -19,17 +19,22 @@ export {
   readNameHistory,
   THROUGHPUT_RETENTION_SECONDS,
 } from './lib/throughput';
-export { sendWorkerCommand, takeWorkerCommands, WORKER_COMMANDS, WORKER_COMMAND_TTL_MS } from './lib/worker-control';
+export { sendJobCancel, sendWorkerCommand, takeWorkerCommands, takeWorkerControl, WORKER_COMMANDS, WORKER_COMMAND_TTL_MS } from './lib/worker-control';
+export type { WorkerControl } from './lib/worker-control';
 export type { WorkerCommand } from './lib/worker-control';
 export { JOB_LOG_MAX_LINES, JOB_LOG_MAX_LINE_CHARS } from './lib/job-log';
 export type { JobLogLine } from './lib/job-log';
 export type { HistoryRange, NameHistory, ThroughputHistory, ThroughputPoint } from './lib/throughput';
 export { QueueClient } from './lib/queue-client';
+export type { CancelOutcome } from './lib/job-cancel';
+export { MOST_RATE_LIMIT_INTERVAL_MS, MOST_RATE_LIMIT_MAX, parseRateLimit, readQueueFlow } from './lib/flow-control';
+export type { QueueFlow, RateLimit } from './lib/flow-control';
 export type { EnqueueItem } from './lib/queue-client';
 export type { EnqueueOptions } from './lib/enqueue-options';
 export { JobHandle } from './lib/job-handle';
 export { JobSubscription } from './lib/job-subscription';
 export type {
+  JobCanceledEvent,
   JobFailedEvent,
   JobProgressEvent,
   JobSubscriptionEvents,

@@ -1,4 +1,4 @@
-import type { QueueCounts, WorkerInfo } from '@jobq/queue-core';
+import type { QueueCounts, QueueFlow, RateLimit, WorkerInfo } from '@jobq/queue-core';
 import { Option, type Command } from 'commander';
 import { seconds } from '../args';
 import { toCliError } from '../error-report';
@@ -11,11 +11,11 @@ import type { Session } from '../session';
 export interface InfoJson {
   /** When the counts were read, ms since the epoch. */
   readonly at: number;
-  readonly queues: readonly (QueueCountsJson & { readonly workers: number })[];
+  readonly queues: readonly (QueueCountsJson & { readonly workers: number; readonly paused: boolean; readonly rateLimit: RateLimit | null })[];
   readonly workers: { readonly online: number; readonly busy: number; readonly idle: number; readonly quiet: number; readonly stopping: number };
 }
 
-type QueueCountsJson = Pick<QueueCounts, 'queue' | 'waiting' | 'active' | 'delayed' | 'succeeded' | 'failed'>;
+type QueueCountsJson = Pick<QueueCounts, 'queue' | 'waiting' | 'active' | 'delayed' | 'succeeded' | 'failed' | 'canceled'>;
 
 /** Registers `jobq info`. */
 export function infoCommand(program: Command, context: (cmd: Command) => CommandContext): void {
@@ -45,12 +45,13 @@ Examples:
 
 async function readInfo(session: Session): Promise<InfoJson> {
   const queues = await session.inspector.queues();
-  const [counts, workers] = await Promise.all([session.inspector.counts(queues), session.inspector.workers()]);
-  return toInfoJson(counts, workers, Date.now());
+  const [counts, workers, flow] = await Promise.all([session.inspector.counts(queues), session.inspector.workers(), session.inspector.flow(queues)]);
+  return toInfoJson(counts, workers, Date.now(), flow);
 }
 
 /** Builds the stable `--json` shape. */
-export function toInfoJson(counts: readonly QueueCounts[], workers: readonly WorkerInfo[], at: number): InfoJson {
+export function toInfoJson(counts: readonly QueueCounts[], workers: readonly WorkerInfo[], at: number, flow: readonly QueueFlow[] = []): InfoJson {
+  const flows = new Map(flow.map((f) => [f.queue, f]));
   const by = (state: WorkerInfo['state']) => workers.filter((w) => w.state === state).length;
   return {
     at,
@@ -61,7 +62,10 @@ export function toInfoJson(counts: readonly QueueCounts[], workers: readonly Wor
       delayed: c.delayed,
       succeeded: c.succeeded,
       failed: c.failed,
+      canceled: c.canceled,
       workers: workers.filter((w) => w.queues.includes(c.queue)).length,
+      paused: flows.get(c.queue)?.paused ?? false,
+      rateLimit: flows.get(c.queue)?.rateLimit ?? null,
     })),
     workers: { online: workers.length, busy: by('busy'), idle: by('idle'), quiet: by('quiet'), stopping: by('stopping') },
   };
@@ -74,7 +78,7 @@ export function renderInfo(out: Output, info: InfoJson): string {
   const max = Math.max(0, ...info.queues.map(backlog));
   const barWidth = Math.max(10, Math.min(40, out.config.columns - 90));
   const rows = info.queues.map((q) => [
-    c.bold(q.queue),
+    `${c.bold(q.queue)}${q.paused ? c.yellow(' (paused)') : ''}${q.rateLimit ? c.dim(` (${q.rateLimit.max}/${q.rateLimit.intervalMs}ms)`) : ''}`,
     count(q.waiting),
     q.active ? c.blue(count(q.active)) : '0',
     count(q.delayed),

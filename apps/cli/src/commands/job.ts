@@ -126,7 +126,7 @@ Examples:
 function render(out: Output, j: JobJson, cut: boolean): string {
   const { c } = out;
   const now = Date.now();
-  const stateColor = { waiting: c.cyan, active: c.blue, delayed: c.magenta, succeeded: c.green, failed: c.red }[j.state];
+  const stateColor = { waiting: c.cyan, active: c.blue, delayed: c.magenta, succeeded: c.green, failed: c.red, canceled: c.yellow }[j.state];
   const field = (label: string, value: string) => `  ${c.dim(label.padEnd(12))}${value}`;
   const time = (at: number | null) => (at === null ? '-' : `${timestamp(at)} (${ago(at, now)})`);
   const lines = [`${c.bold(`Job ${j.id}`)} on ${c.bold(j.queue)}: ${stateColor(j.state)}`, field('name', j.name ?? '-')];

@@ -1,4 +1,14 @@
-import { CLEANABLE_STATES, DEFAULT_PAGE_SIZE, JOB_STATES, MAX_PAGE_SIZE, MOST_BULK_JOBS, MOST_JOB_ID_CHARS, NAME_PATTERN } from '@jobq/queue-core';
+import {
+  CLEANABLE_STATES,
+  DEFAULT_PAGE_SIZE,
+  JOB_STATES,
+  MAX_PAGE_SIZE,
+  MOST_BULK_JOBS,
+  MOST_JOB_ID_CHARS,
+  MOST_RATE_LIMIT_INTERVAL_MS,
+  MOST_RATE_LIMIT_MAX,
+  NAME_PATTERN,
+} from '@jobq/queue-core';
 import { z } from 'zod';
 
 /** Route parameter: a queue name. */
@@ -55,6 +65,22 @@ export const listQuery = z.object({
 
 /** Query of the search box: any text (what matches no job id is simply not found). */
 export const searchQuery = z.object({ id: z.string().trim().min(1, 'type a job id').max(200, 'is longer than 200 characters') });
+
+/** Set (`max`, `intervalMs`) or clear (`clear=yes`) a queue's rate limit. */
+export const rateLimitBody = z.union([
+  z.object({ clear: z.literal('yes') }).loose(),
+  z
+    .object({
+      max: z.string().trim().regex(/^\d{1,7}$/, 'must be a whole number').transform(Number).pipe(z.number().min(1, 'must be at least 1').max(MOST_RATE_LIMIT_MAX, `must be at most ${MOST_RATE_LIMIT_MAX}`)),
+      intervalMs: z
+        .string()
+        .trim()
+        .regex(/^\d{1,8}$/, 'must be a whole number of milliseconds')
+        .transform(Number)
+        .pipe(z.number().min(1, 'must be at least 1').max(MOST_RATE_LIMIT_INTERVAL_MS, `must be at most ${MOST_RATE_LIMIT_INTERVAL_MS}`)),
+    })
+    .loose(),
+]);
 
 /** Fields every destructive form may carry. */
 export const confirmBody = z.object({ confirm: z.literal('yes').optional() }).loose();

@@ -37,6 +37,20 @@ export class Links {
     return `${this.job(queue, id)}/promote`;
   }
 
+  cancelJob(queue: string, id: string): string {
+    return `${this.job(queue, id)}/cancel`;
+  }
+
+  /** POST: pause (`pause`) or resume (`resume`) a queue. */
+  queueFlow(queue: string, action: 'pause' | 'resume'): string {
+    return `${this.base}/queues/${encodeURIComponent(queue)}/${action}`;
+  }
+
+  /** POST: set or clear a queue's rate limit. */
+  rateLimit(queue: string): string {
+    return `${this.base}/queues/${encodeURIComponent(queue)}/rate-limit`;
+  }
+
   bulk(queue: string): string {
     return `${this.base}/queues/${encodeURIComponent(queue)}/bulk`;
   }

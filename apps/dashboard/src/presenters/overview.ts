@@ -1,10 +1,12 @@
-import { JOB_STATES, NAME_PATTERN, shortText, type Overview } from '@jobq/queue-core';
+import { JOB_STATES, NAME_PATTERN, shortText, type Overview, type QueueFlow } from '@jobq/queue-core';
+import { rateLimitText } from './flow';
 import { presentChart } from './chart';
 import { NONE, formatCount, formatDuration, plural } from './format';
 import type { Links } from './links';
 
 /** View model of the overview page. */
-export function presentOverview(o: Overview, links: Links) {
+export function presentOverview(o: Overview & { readonly flow: readonly QueueFlow[] }, links: Links) {
+  const flows = new Map(o.flow.map((f) => [f.queue, f]));
   const totals = Object.fromEntries(JOB_STATES.map((s) => [s, o.queues.reduce((sum, q) => sum + q[s], 0)]));
   return {
     states: JOB_STATES,
@@ -12,6 +14,8 @@ export function presentOverview(o: Overview, links: Links) {
       name: shortText(q.queue, 100),
       href: NAME_PATTERN.test(q.queue) ? links.queue(q.queue) : '',
       latency: o.latency[q.queue] == null ? NONE : formatDuration(o.latency[q.queue]),
+      paused: flows.get(q.queue)?.paused ?? false,
+      rateLimit: flows.has(q.queue) ? rateLimitText(flows.get(q.queue)!) : '',
       cells: JOB_STATES.map((s) => ({ state: s, count: formatCount(q[s]), zero: q[s] === 0, href: NAME_PATTERN.test(q.queue) ? links.queue(q.queue, s) : '' })),
     })),
     totals: JOB_STATES.map((s) => ({ state: s, count: formatCount(totals[s] ?? 0) })),

@@ -1,4 +1,5 @@
-import { EMPTYABLE_STATES, JOB_STATES, type JobPage, type JobState, type JobSummary, type QueueCounts, type ThroughputPoint } from '@jobq/queue-core';
+import { EMPTYABLE_STATES, JOB_STATES, type JobPage, type JobState, type JobSummary, type QueueCounts, type QueueFlow, type ThroughputPoint } from '@jobq/queue-core';
+import { presentFlow } from './flow';
 import { presentChart } from './chart';
 import { NONE, formatAgo, formatBytes, formatCount, formatDuration, formatTime, isoTime } from './format';
 import type { Links } from './links';
@@ -10,6 +11,8 @@ export interface QueuePageInput {
   readonly throughput: readonly ThroughputPoint[];
   /** Job names known for this queue (from the contracts), for the filter. */
   readonly jobNames: readonly string[];
+  /** Paused? Rate limit? */
+  readonly flow: QueueFlow;
 }
 
 const WHEN_LABEL: Record<JobState, string> = {
@@ -18,7 +21,11 @@ const WHEN_LABEL: Record<JobState, string> = {
   delayed: 'Runs at',
   succeeded: 'Finished',
   failed: 'Failed',
+  canceled: 'Canceled',
 };
+
+/** States whose jobs can be canceled from a list. */
+const CANCELABLE: ReadonlySet<JobState> = new Set(['waiting', 'delayed', 'active']);
 
 /** View model of the queue page: state tabs, the list, pagination, bulk actions. */
 export function presentQueue(input: QueuePageInput, links: Links, canWrite: boolean, now: number) {
@@ -30,6 +37,7 @@ export function presentQueue(input: QueuePageInput, links: Links, canWrite: bool
   return {
     queue: q,
     historyHref: links.history(q, 'day'),
+    flow: presentFlow(input.flow, links, canWrite),
     state: list.state,
     tabs: JOB_STATES.map((s) => ({ state: s, count: formatCount(counts[s]), href: links.queue(q, s, { name: filter }), current: s === list.state })),
     filter: {
@@ -68,7 +76,7 @@ export function presentQueue(input: QueuePageInput, links: Links, canWrite: bool
           canRemove: list.state !== 'active',
         }
       : null,
-    clean: canWrite && (list.state === 'succeeded' || list.state === 'failed') && counts[list.state] > 0
+    clean: canWrite && (list.state === 'succeeded' || list.state === 'failed' || list.state === 'canceled') && counts[list.state] > 0
       ? { action: links.clean(q), state: list.state, confirm: `Delete the ${list.state} jobs of ${q} older than the age given? This cannot be undone.` }
       : null,
     actions: canWrite
@@ -103,6 +111,8 @@ function presentRow(j: JobSummary, links: Links, canWrite: boolean, now: number)
     errorCode: j.errorCode ?? '',
     progress: j.progress ? { percent: Math.max(0, Math.min(100, Math.round(j.progress.percent))), message: j.progress.message ?? '' } : null,
     retryAction: canWrite && j.state === 'failed' ? links.retryJob(j.queue, j.id) : '',
+    cancelAction: canWrite && CANCELABLE.has(j.state) ? links.cancelJob(j.queue, j.id) : '',
+    cancelConfirm: `Cancel job ${j.id} of ${j.queue}?${j.state === 'active' ? ' Its handler is told to stop; it ends canceled.' : ''}`,
     malformed: j.malformed,
   };
 }

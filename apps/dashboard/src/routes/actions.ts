@@ -2,7 +2,7 @@ import { QueueError } from '@jobq/queue-core';
 import type { NextFunction, Request, Response, Router } from 'express';
 import { HttpError } from '../http/http-error';
 import { redirectWithFlash } from '../http/flash';
-import { bulkBody, cleanBody, confirmBody, jobParams, parseInput, queueParams, stateParams, workerCommandParams } from '../http/params';
+import { bulkBody, cleanBody, confirmBody, jobParams, parseInput, queueParams, rateLimitBody, stateParams, workerCommandParams } from '../http/params';
 import { sendPage } from '../http/respond';
 import type { RouteContext } from './context';
 
@@ -41,6 +41,49 @@ export function actionRoutes(router: Router, ctx: RouteContext): void {
     await act(res, ctx, ctx.links.job(queue, id), async () => {
       await ctx.admin.promoteJob(queue, id);
       return `Job ${id} is waiting to run now.`;
+    });
+  });
+
+  router.post('/queues/:queue/jobs/:id/cancel', async (req: Request, res: Response) => {
+    const { queue, id } = parseInput(jobParams, req.params);
+    const back = ctx.links.job(queue, id);
+    if (!confirmed(req, res, ctx, `Cancel job ${id} of ${queue}? A running job's handler is told to stop; the job ends canceled and is not retried.`, back)) return;
+    await act(res, ctx, back, async () => {
+      const outcome = await ctx.admin.cancelJob(queue, id);
+      if (outcome.state === 'canceled') return `Job ${id} was canceled (it was ${outcome.from}).`;
+      return outcome.notified
+        ? `Job ${id} is running: worker ${outcome.worker} was told to stop it; it ends canceled.`
+        : `Job ${id} is running: it ends canceled when it finishes (its worker could not be told).`;
+    });
+  });
+
+  router.post('/queues/:queue/pause', async (req: Request, res: Response) => {
+    const { queue } = parseInput(queueParams, req.params);
+    const back = ctx.links.queue(queue);
+    if (!confirmed(req, res, ctx, `Pause ${queue}? Workers take no new jobs from it (running ones finish); enqueues still succeed.`, back)) return;
+    await act(res, ctx, back, async () =>
+      (await ctx.admin.pauseQueue(queue)) ? `Queue ${queue} is paused: workers take no new jobs from it.` : `Queue ${queue} was already paused.`,
+    );
+  });
+
+  router.post('/queues/:queue/resume', async (req: Request, res: Response) => {
+    const { queue } = parseInput(queueParams, req.params);
+    await act(res, ctx, ctx.links.queue(queue), async () =>
+      (await ctx.admin.resumeQueue(queue)) ? `Queue ${queue} is running again.` : `Queue ${queue} was not paused.`,
+    );
+  });
+
+  router.post('/queues/:queue/rate-limit', async (req: Request, res: Response) => {
+    const { queue } = parseInput(queueParams, req.params);
+    const body = parseInput(rateLimitBody, req.body);
+    await act(res, ctx, ctx.links.queue(queue), async () => {
+      if ('clear' in body && body.clear === 'yes') {
+        await ctx.admin.setRateLimit(queue, null);
+        return `Queue ${queue} has no rate limit now.`;
+      }
+      const { max, intervalMs } = body as { max: number; intervalMs: number };
+      await ctx.admin.setRateLimit(queue, { max, intervalMs });
+      return `Queue ${queue} starts at most ${max.toLocaleString('en-US')} job${max === 1 ? '' : 's'} per ${intervalMs.toLocaleString('en-US')} ms.`;
     });
   });
 
@@ -118,6 +161,9 @@ function confirmed(req: Request, res: Response, ctx: RouteContext, question: str
   return false;
 }
 
+/** Expected refusals, shown as a message on the page (a cancel of a finished job is a conflict, not a failure). */
+const REFUSALS: ReadonlySet<string> = new Set(['JOBQ_JOB_NOT_FOUND', 'JOBQ_INVALID_ARGUMENT', 'JOBQ_JOB_ALREADY_FINISHED']);
+
 const UNIT_MS = { minutes: 60_000, hours: 3_600_000, days: 86_400_000 } as const;
 
 /**
@@ -131,7 +177,7 @@ async function act(res: Response, ctx: RouteContext, to: string, run: () => Prom
     ctx.logger.info({ action: res.req.originalUrl }, text);
     redirectWithFlash(res, to, { kind: 'ok', text }, ctx.cookiePath);
   } catch (err) {
-    if (err instanceof QueueError && (err.code === 'JOBQ_JOB_NOT_FOUND' || err.code === 'JOBQ_INVALID_ARGUMENT')) {
+    if (err instanceof QueueError && REFUSALS.has(err.code)) {
       redirectWithFlash(res, toOnError, { kind: 'error', text: err.message.slice(0, 500) }, ctx.cookiePath);
       return;
     }

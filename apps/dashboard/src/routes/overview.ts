@@ -10,7 +10,10 @@ export function overviewRoutes(router: Router, ctx: RouteContext): void {
     apiPath: '/api/overview',
     view: 'overview',
     title: () => 'Overview',
-    load: () => ctx.inspector.overview(60, ctx.now()),
+    load: async () => {
+      const o = await ctx.inspector.overview(60, ctx.now());
+      return { ...o, flow: await ctx.inspector.flow(o.queues.map((q) => q.queue)) };
+    },
     present: (o) => presentOverview(o, ctx.links),
   });
 }

@@ -17,12 +17,13 @@ export function queueRoutes(router: Router, ctx: RouteContext): void {
       const q = parseInput(listQuery, req.query);
       if (!(await ctx.inspector.hasQueue(queue))) throw new HttpError(404, `There is no queue named "${queue}".`);
       const now = ctx.now();
-      const [list, [counts], throughput] = await Promise.all([
+      const [list, [counts], throughput, [flow]] = await Promise.all([
         ctx.inspector.listJobs(queue, q.state, { page: q.page, pageSize: q.size, name: q.name }),
         ctx.inspector.counts([queue]),
         ctx.inspector.throughput([queue], 60, now),
+        ctx.inspector.flow([queue]),
       ]);
-      return { counts, list, throughput, jobNames: ctx.contracts.filter((c) => c.queue === queue).map((c) => c.name) };
+      return { counts, flow, list, throughput, jobNames: ctx.contracts.filter((c) => c.queue === queue).map((c) => c.name) };
     },
     present: (d, site) => presentQueue(d, ctx.links, site.canWrite, ctx.now()),
   });

@@ -13,7 +13,9 @@ export type QueueErrorCode =
   | 'JOBQ_INVALID_ARGUMENT'
   | 'JOBQ_JOB_ID_CONFLICT'
   | 'JOBQ_CONTRACT_MISMATCH'
-  | 'JOBQ_CLOSED';
+  | 'JOBQ_CLOSED'
+  | 'JOBQ_JOB_CANCELED'
+  | 'JOBQ_JOB_ALREADY_FINISHED';
 
 /** One field that failed validation: a dotted path and what was wrong with it. */
 export interface FieldIssue {
@@ -186,6 +188,34 @@ export class JobContractMismatchError extends QueueError {
 export class ClosedError extends QueueError {
   constructor(what: string) {
     super('JOBQ_CLOSED', `${what} is closed.`);
+  }
+}
+
+/**
+ * The job was canceled. A running handler's `signal` aborts with this when an
+ * operator cancels its job; `result()` of a canceled job rejects with it.
+ */
+export class JobCanceledError extends QueueError {
+  /** Id of the job. */
+  readonly jobId: string;
+
+  constructor(jobId: string, message = `Job "${jobId}" was canceled.`) {
+    super('JOBQ_JOB_CANCELED', message);
+    this.jobId = jobId;
+  }
+}
+
+/** Cancel of a job that already finished (succeeded, failed or canceled): nothing was changed. */
+export class JobAlreadyFinishedError extends QueueError {
+  /** Id of the job. */
+  readonly jobId: string;
+  /** The state the job finished in. */
+  readonly state: string;
+
+  constructor(queue: string, jobId: string, state: string) {
+    super('JOBQ_JOB_ALREADY_FINISHED', `Job "${jobId}" on queue "${queue}" already ${state === 'canceled' ? 'was canceled' : state}, so it cannot be canceled.`);
+    this.jobId = jobId;
+    this.state = state;
   }
 }
 

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { queueKeys } from './keys';
 
 /** Every state change a job event records. */
-export const JOB_EVENT_NAMES = ['waiting', 'delayed', 'active', 'progress', 'succeeded', 'failed', 'retrying', 'stalled', 'removed'] as const;
+export const JOB_EVENT_NAMES = ['waiting', 'delayed', 'active', 'progress', 'succeeded', 'failed', 'retrying', 'stalled', 'removed', 'canceled', 'paused', 'resumed'] as const;
 /** A job event name. */
 export type JobEventName = (typeof JOB_EVENT_NAMES)[number];
 
@@ -13,7 +13,7 @@ export interface JobEvent {
   /** Stream entry id (`<ms>-<seq>`), increasing; resume reading after it. */
   readonly streamId: string;
   readonly event: JobEventName;
-  /** Job id. */
+  /** Job id ('' for the queue events `paused` and `resumed`). */
   readonly id: string;
   /** Job name ('' when unknown). */
   readonly name: string;

@@ -1,6 +1,8 @@
 import type { AnyJobContract, ResultOf } from '@jobq/job-defs';
 import type { JobEventReader } from './event-reader';
-import { JobContractMismatchError, JobFailedError, JobNotFoundError, RedisUnavailableError, ResultTimeoutError } from './errors';
+import { JobCanceledError, JobContractMismatchError, JobFailedError, JobNotFoundError, RedisUnavailableError, ResultTimeoutError } from './errors';
+import { cancelOutcome, runCancelScript, type CancelOutcome } from './job-cancel';
+import { sendJobCancel } from './worker-control';
 import { queueKeys, type JobState } from './keys';
 import type { ProducerConnection } from './producer-connection';
 import type { JobProgress } from './records';
@@ -17,7 +19,7 @@ export interface ResultWaitOptions {
 /** How often `result()` re-reads the job while it waits, in case its event was trimmed from the stream. */
 const RECHECK_MS = 5_000;
 /** Events after which the job may have a final state. */
-const FINAL_EVENTS = new Set(['succeeded', 'failed', 'removed']);
+const FINAL_EVENTS = new Set(['succeeded', 'failed', 'removed', 'canceled']);
 
 /**
  * A typed reference to one job: its id, its status, and its result once it has
@@ -68,7 +70,7 @@ export class JobHandle<C extends AnyJobContract> {
 
   /**
    * Waits for the job to finish and resolves with its typed result. Rejects with
-   * `JobFailedError` when the job failed for good, `JobNotFoundError` when it does
+   * `JobFailedError` when the job failed for good, `JobCanceledError` when it was canceled, `JobNotFoundError` when it does
    * not exist (or was removed), `ResultTimeoutError` when `timeoutMs` passes first,
    * and `RedisUnavailableError` when Redis stays unreachable for longer than the
    * client's `operationTimeoutMs` meanwhile.
@@ -147,12 +149,35 @@ export class JobHandle<C extends AnyJobContract> {
     });
   }
 
+  /**
+   * Cancels the job. A waiting or delayed job is `canceled` at once; a running
+   * one is marked and its worker aborts the handler's `signal` with
+   * `JobCanceledError` (at once, or within its heartbeat interval when all its
+   * slots are busy): it ends `canceled`, never
+   * retried, whatever the handler then does. Throws `JobNotFoundError` for an
+   * unknown job and `JobAlreadyFinishedError` for a finished one.
+   */
+  async cancel(): Promise<CancelOutcome> {
+    if (!(await this.read('cancel', []))) throw new JobNotFoundError(this.queue, this.id);
+    const { prefix, eventsMaxLen } = this.conn.config;
+    const reply = await this.conn.call({ what: `cancel of job "${this.id}"`, writes: 'it may or may not have been canceled: check its status' }, (_, scripts) =>
+      runCancelScript(scripts, prefix, this.queue, this.id, this.contract.name, eventsMaxLen),
+    );
+    const outcome = cancelOutcome(reply, this.queue, this.id);
+    if (!('notify' in outcome)) return outcome;
+    const notified = await this.conn.call({ what: `cancel of job "${this.id}"`, writes: 'its worker may not have been told: the job still ends canceled when it finishes' }, (redis) =>
+      sendJobCancel(redis, prefix, outcome.notify, this.queue, this.id),
+    );
+    return { state: 'cancel-requested', worker: outcome.notify, notified };
+  }
+
   /** `null` while the job is not finished; else its result or the error to reject with. */
   private async outcome(): Promise<{ ok: true; value: ResultOf<C> } | { ok: false; error: Error } | null> {
     const read = await this.read('result read', ['state', 'result', 'error', 'errorCode', 'stack']);
     if (!read) return { ok: false, error: new JobNotFoundError(this.queue, this.id) };
     const [state, result, error, errorCode, stack] = read.fields;
     if (state === 'succeeded' && result !== null) return { ok: true, value: JSON.parse(result) as ResultOf<C> };
+    if (state === 'canceled') return { ok: false, error: new JobCanceledError(this.id) };
     if (state === 'failed') {
       return { ok: false, error: new JobFailedError(this.id, error ?? 'unknown error', errorCode ?? undefined, stack ?? undefined) };
     }

@@ -1,6 +1,7 @@
 import type { AnyJobContract } from '@jobq/job-defs';
 import { backoffDelay } from './backoff';
 import {
+  JobCanceledError,
   JobTimeoutError,
   PayloadValidationError,
   QueueError,
@@ -83,7 +84,8 @@ function isPermanent(err: unknown): boolean {
     err instanceof UnrecoverableError ||
     err instanceof PayloadValidationError ||
     err instanceof ResultValidationError ||
-    err instanceof UnknownJobError
+    err instanceof UnknownJobError ||
+    err instanceof JobCanceledError
   );
 }
 

@@ -34,6 +34,11 @@ export interface JobFailedEvent extends TypedJobEventBase {
   readonly willRetry: boolean;
 }
 
+/** A job of the contract was canceled (`from`: the state it was canceled in). */
+export interface JobCanceledEvent extends TypedJobEventBase {
+  readonly from: 'waiting' | 'delayed' | 'active';
+}
+
 /** A running job of the contract reported progress. */
 export interface JobProgressEvent extends TypedJobEventBase {
   readonly progress: JobProgress;
@@ -44,6 +49,7 @@ export interface JobSubscriptionEvents<C extends AnyJobContract> {
   succeeded: [JobSucceededEvent<C>];
   failed: [JobFailedEvent];
   progress: [JobProgressEvent];
+  canceled: [JobCanceledEvent];
   /** A problem the subscription recovers from by itself (it keeps following). */
   error: [Error];
 }
@@ -126,6 +132,10 @@ export class JobSubscription<C extends AnyJobContract> extends EventEmitter<JobS
           code: typeof data['code'] === 'string' && data['code'] !== '' ? data['code'] : undefined,
           willRetry: e.event === 'retrying',
         });
+        return;
+      case 'canceled':
+        this.last = e.streamId;
+        this.emit('canceled', { ...base, from: data['from'] === 'delayed' || data['from'] === 'active' ? data['from'] : 'waiting' });
         return;
       case 'progress':
         this.last = e.streamId;

@@ -6,11 +6,14 @@
  */
 
 /** Job states a queue holds. */
-export const JOB_STATES = ['waiting', 'active', 'delayed', 'succeeded', 'failed'] as const;
+export const JOB_STATES = ['waiting', 'active', 'delayed', 'succeeded', 'failed', 'canceled'] as const;
 /** A job state. */
 export type JobState = (typeof JOB_STATES)[number];
-/** The states with an ordered history index of our own. */
-export type FinishedState = 'succeeded' | 'failed';
+/**
+ * The states with an ordered history index of our own. `canceled` has no
+ * bee-queue set: its index is its only home (see `cancel-job`).
+ */
+export type FinishedState = 'succeeded' | 'failed' | 'canceled';
 
 /** Keys of one queue. */
 export interface QueueKeys {
@@ -64,6 +67,16 @@ export interface QueueKeys {
    * empty) and an idle worker blocked on it takes jobs at once.
    */
   readonly wake: string;
+  /**
+   * Hash of the queue's flow control (see `flow-control.ts`): `paused` ('1' when
+   * paused), `limitMax` and `limitMs` (rate limit: at most limitMax starts per
+   * limitMs window). Read by `take` with one HMGET per queue.
+   */
+  readonly flow: string;
+  /** Set of running jobs an operator canceled (`CANCEL_JOB` adds, the finish and stall scripts remove). */
+  readonly canceling: string;
+  /** String per rate-limit window (`floor(now / limitMs)`): job starts counted in it; expires after the window. */
+  rate(window: number): string;
 }
 
 /** Keys of a queue `queue` under `prefix`. */
@@ -92,6 +105,9 @@ export function queueKeys(prefix: string, queue: string): QueueKeys {
     janitorLock: `${x}janitor`,
     events: `${x}events`,
     wake: `${x}wake`,
+    flow: `${x}flow`,
+    canceling: `${x}canceling`,
+    rate: (window) => `${x}flow:rate:${window}`,
   };
 }
 

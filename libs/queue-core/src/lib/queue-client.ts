@@ -1,4 +1,5 @@
 import type { AnyJobContract, PayloadOf } from '@jobq/job-defs';
+import type { Redis } from 'ioredis';
 import type { QueueConfig } from './config';
 import { resolveEnqueueOptions, type EnqueueOptions, type ResolvedJobOptions } from './enqueue-options';
 import { ClosedError, InvalidArgumentError, JobIdConflictError, PayloadValidationError, type FieldIssue } from './errors';
@@ -6,6 +7,8 @@ import { JobEventReader } from './event-reader';
 import { JobHandle } from './job-handle';
 import { JobSubscription, type SubscribeOptions } from './job-subscription';
 import { globalKeys, queueKeys } from './keys';
+import { assertRateLimit, setQueuePaused, setQueueRateLimit, type RateLimit } from './flow-control';
+import { assertQueueName } from './inspect/names';
 import { ProducerConnection } from './producer-connection';
 import type { StoredJob } from './records';
 import { toFieldIssues } from './validation';
@@ -103,6 +106,40 @@ export class QueueClient {
     }
     this.subscriptions.add(sub as unknown as JobSubscription<AnyJobContract>);
     return sub;
+  }
+
+  /**
+   * Pauses a queue: workers take no new job from it (running ones finish, due
+   * delayed jobs stay delayed); enqueues still succeed. Stored in Redis, so it
+   * holds across worker restarts. Resolves `false` when it was already paused.
+   */
+  pause(queue: string): Promise<boolean> {
+    return this.flowCall(queue, 'pause', (redis) => setQueuePaused(redis, this.conn.config.prefix, queue, true, this.conn.config.eventsMaxLen));
+  }
+
+  /** Resumes a paused queue; blocked workers take its jobs at once. Resolves `false` when it was not paused. */
+  resume(queue: string): Promise<boolean> {
+    return this.flowCall(queue, 'resume', (redis) => setQueuePaused(redis, this.conn.config.prefix, queue, false, this.conn.config.eventsMaxLen));
+  }
+
+  /**
+   * Sets a queue's rate limit (at most `limit.max` job starts per `limit.intervalMs`
+   * window, across all workers; jobs over it wait), or clears it with `null`.
+   *
+   * @example
+   * ```ts
+   * await client.setRateLimit('webhooks', { max: 50, intervalMs: 1_000 });
+   * ```
+   */
+  async setRateLimit(queue: string, limit: RateLimit | null): Promise<void> {
+    if (limit !== null) assertRateLimit(limit);
+    return this.flowCall(queue, 'rate limit change', (redis) => setQueueRateLimit(redis, this.conn.config.prefix, queue, limit));
+  }
+
+  private async flowCall<T>(queue: string, what: string, run: (redis: Redis) => Promise<T>): Promise<T> {
+    this.assertOpen();
+    assertQueueName(queue);
+    return this.conn.call({ what: `${what} of queue "${queue}"`, writes: 'it may or may not have been applied: repeat it to be sure' }, run);
   }
 
   /** Closes every connection (and subscription). Jobs already enqueued are unaffected. */

@@ -59,6 +59,8 @@ export interface RunRecord {
   stack?: string;
   /** Times a worker died holding this job. */
   stalls?: number;
+  /** Set (ms) when an operator canceled the job while it ran: it ends `canceled` whatever its handler does. */
+  cancelRequested?: number;
 }
 
 /** Parses a run-record hash as read from Redis (string values). */
@@ -77,6 +79,7 @@ export function parseRunRecord(raw: Record<string, string>): RunRecord {
     errorCode: raw['errorCode'],
     stack: raw['stack'],
     stalls: num(raw['stalls']),
+    cancelRequested: num(raw['cancelRequested']),
   };
 }
 

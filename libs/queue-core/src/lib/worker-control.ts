@@ -24,6 +24,22 @@ export const WORKER_COMMAND_TTL_MS = 5 * 60_000;
  * is back. Resolves `false`, sending nothing, when no such worker is registered.
  */
 export async function sendWorkerCommand(redis: Redis, prefix: string, name: string, command: WorkerCommand, now = Date.now()): Promise<boolean> {
+  return sendControl(redis, prefix, name, command, now);
+}
+
+/** Field of a job cancel in a worker's control hash: `cancel:<queue>:<id>` (queue names hold no `:`). */
+const CANCEL_FIELD = 'cancel:';
+
+/**
+ * Tells the live worker `name` to abort the handler of job `id` of `queue` (see
+ * `cancelJob`); read like the other commands. Resolves `false` when no such
+ * worker is registered.
+ */
+export function sendJobCancel(redis: Redis, prefix: string, name: string, queue: string, id: string, now = Date.now()): Promise<boolean> {
+  return sendControl(redis, prefix, name, `${CANCEL_FIELD}${queue}:${id}`, now);
+}
+
+async function sendControl(redis: Redis, prefix: string, name: string, field: string, now: number): Promise<boolean> {
   const keys = globalKeys(prefix);
   // One script so a command is never left for a worker that is not registered.
   const sent = await redis.eval(
@@ -37,7 +53,7 @@ return 1`,
     keys.worker(name),
     keys.control(name),
     keys.controlWake(name),
-    command,
+    field,
     now,
     WORKER_COMMAND_TTL_MS,
   );
@@ -46,9 +62,29 @@ return 1`,
 
 /** Reads and deletes the commands waiting for worker `name` (used by the worker). */
 export async function takeWorkerCommands(redis: Redis, prefix: string, name: string): Promise<Set<WorkerCommand>> {
+  return (await takeWorkerControl(redis, prefix, name)).commands;
+}
+
+/** What a worker reads from its control hash: commands and the jobs to cancel. */
+export interface WorkerControl {
+  readonly commands: Set<WorkerCommand>;
+  readonly cancels: readonly { readonly queue: string; readonly id: string }[];
+}
+
+/** Reads and deletes the commands and job cancels waiting for worker `name` (used by the worker). */
+export async function takeWorkerControl(redis: Redis, prefix: string, name: string): Promise<WorkerControl> {
   const key = globalKeys(prefix).control(name);
   const replies = await redis.multi().hkeys(key).del(key, globalKeys(prefix).controlWake(name)).exec();
   const [err, fields] = replies?.[0] ?? [null, []];
   if (err) throw err;
-  return new Set((fields as string[]).filter((f): f is WorkerCommand => (WORKER_COMMANDS as readonly string[]).includes(f)));
+  const all = fields as string[];
+  const cancels = all
+    .filter((f) => f.startsWith(CANCEL_FIELD))
+    .map((f) => {
+      const rest = f.slice(CANCEL_FIELD.length);
+      const at = rest.indexOf(':');
+      return { queue: rest.slice(0, at), id: rest.slice(at + 1) };
+    })
+    .filter((c) => c.queue.length > 0 && c.id.length > 0);
+  return { commands: new Set(all.filter((f): f is WorkerCommand => (WORKER_COMMANDS as readonly string[]).includes(f))), cancels };
 }

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { hostname as osHostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import type { QueueConfig } from './config';
-import { ClosedError, STALLED_MESSAGE_TEMPLATE } from './errors';
+import { ClosedError, JobCanceledError, STALLED_MESSAGE_TEMPLATE } from './errors';
 import { FinishBatcher, type PendingFinish } from './finish-batcher';
 import type { BoundHandler } from './handler';
 import { parseStoredJob, runAttempt, slotKey, UNREADABLE, type AttemptOutcome, type TakenJob } from './job-runner';
@@ -13,7 +13,7 @@ import type { JobProgress, StoredJob, WorkerInfo } from './records';
 import { connectRedis, createRedis, isUnavailableError, waitUntilReady } from './redis-connection';
 import { durationBucket, HISTORY_RETENTION_SECONDS, THROUGHPUT_RETENTION_SECONDS } from './throughput';
 import { resolveWorkerOptions, type ResolvedWorkerOptions, type WorkerOptions } from './worker-options';
-import { takeWorkerCommands } from './worker-control';
+import { takeWorkerControl } from './worker-control';
 import { WorkerRegistry } from './worker-registry';
 
 /** Emitted after every attempt. */
@@ -21,8 +21,8 @@ export interface JobFinishedEvent {
   readonly queue: string;
   readonly id: string;
   readonly name: string;
-  /** `retrying`: the attempt failed and the job will run again. */
-  readonly outcome: 'succeeded' | 'failed' | 'retrying';
+  /** `retrying`: the attempt failed and the job will run again. `canceled`: an operator canceled it while it ran. */
+  readonly outcome: 'succeeded' | 'failed' | 'retrying' | 'canceled';
   readonly attempt: number;
   readonly durationMs: number;
   readonly error?: { readonly message: string; readonly code?: string };
@@ -85,6 +85,8 @@ const MAX_FINISH_BATCH = 100;
 /** One outcome for `FINISH_JOBS`: its per-job KEYS and ARGV. */
 interface FinishItem {
   readonly entry: RunningJob;
+  /** Set when written: the script's code for this job (1 recorded, 2 canceled, 0 running elsewhere, -1 removed). */
+  code: number;
   readonly keys: readonly string[];
   readonly args: readonly (string | number)[];
 }
@@ -121,7 +123,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
   private readonly handlers = new Map<string, BoundHandler>();
   private readonly keys: QueueKeys[];
   private readonly keysByQueue: ReadonlyMap<string, QueueKeys>;
-  /** KEYS of the Lua `take` function: per queue waiting, active, jobs, delayed, events, wake. */
+  /** KEYS of the Lua `take` function: per queue waiting, active, jobs, delayed, events, wake, flow. */
   private readonly takeKeys: string[];
   private readonly identity: { hostname: string; pid: number };
   private readonly running = new Map<string, RunningJob>();
@@ -164,7 +166,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     for (const h of options.handlers) this.handlers.set(slotKey(h.contract.queue, h.contract.name), h);
     this.keys = this.options.queues.map((q) => queueKeys(config.prefix, q));
     this.keysByQueue = new Map(this.options.queues.map((q, i) => [q, this.keys[i]]));
-    this.takeKeys = this.keys.flatMap((k) => [k.waiting, k.active, k.jobs, k.delayed, k.events, k.wake]);
+    this.takeKeys = this.keys.flatMap((k) => [k.waiting, k.active, k.jobs, k.delayed, k.events, k.wake, k.flow]);
     this.identity = { hostname: options.hostname ?? osHostname(), pid: options.pid ?? process.pid };
   }
 
@@ -548,8 +550,9 @@ export class Worker extends EventEmitter<WorkerEvents> {
   private async record(k: QueueKeys, t: TakenJob, entry: RunningJob, o: AttemptOutcome, progress: JobProgress | undefined): Promise<void> {
     if (entry.abandoned) return;
     const finalState = o.kind === 'retry' ? 'failed' : o.kind;
-    await this.finisher.add(t.queue, {
+    const item: FinishItem = {
       entry,
+      code: 0,
       keys: [k.run(t.id), k.nameIndex(finalState, o.name)],
       args: [
         t.id,
@@ -568,15 +571,18 @@ export class Worker extends EventEmitter<WorkerEvents> {
         o.name,
         durationBucket(o.durationMs),
       ],
-    });
+    };
+    await this.finisher.add(t.queue, item);
     if (entry.abandoned) return;
+    // 2: an operator canceled the job while it ran (see FINISH_JOBS).
+    const canceled = item.code === 2;
     this.stats.processed += 1;
-    if (o.kind !== 'succeeded') this.stats.failed += 1;
+    if (o.kind !== 'succeeded' && !canceled) this.stats.failed += 1;
     this.emit('job:finished', {
       queue: t.queue,
       id: t.id,
       name: o.name,
-      outcome: o.kind === 'retry' ? 'retrying' : o.kind,
+      outcome: canceled ? 'canceled' : o.kind === 'retry' ? 'retrying' : o.kind,
       attempt: t.attempt,
       durationMs: o.durationMs,
       ...(o.error ? { error: { message: o.error.message, code: o.error.code } } : {}),
@@ -596,7 +602,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       const now = Date.now();
       const take = this.state === 'running' && !this.quieted ? items.length : 0;
       try {
-        const [, jobs, earliest] = await this.live.scripts.finishJobs(
+        const [codes, jobs, earliest] = await this.live.scripts.finishJobs(
           [
             k.jobs,
             k.active,
@@ -612,6 +618,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
             k.events,
             k.wake,
             k.throughputHour(hourOf(now)),
+            k.canceling,
             ...items.flatMap((i) => i.keys),
             ...this.takeKeys,
           ],
@@ -625,6 +632,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
             ...this.takeArgs(take, false),
           ],
         );
+        items.forEach((item, i) => (item.code = Number(codes[i])));
         next = this.parseTaken(jobs);
         if (next.length === 0 && take > 0) this.noteEarliest(Number(earliest));
         break;
@@ -685,7 +693,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
     if (!this.redis || this.state !== 'running' || this.controlBusy || this.redisDown) return;
     this.controlBusy = true;
     try {
-      const commands = await takeWorkerCommands(this.redis, this.config.prefix, this.name);
+      const { commands, cancels } = await takeWorkerControl(this.redis, this.config.prefix, this.name);
+      for (const c of cancels) this.abortCanceled(c.queue, c.id);
       if (commands.has('quiet') || commands.has('stop')) this.quiet();
       if (commands.has('stop')) {
         if (this.listenerCount('stop-requested') > 0) this.emit('stop-requested');
@@ -696,6 +705,17 @@ export class Worker extends EventEmitter<WorkerEvents> {
     } finally {
       this.controlBusy = false;
     }
+  }
+
+  /**
+   * An operator canceled a job this worker runs: its handler's `signal` aborts
+   * with `JobCanceledError`; the finish script records it canceled (its run
+   * record says so) whatever the handler then returns or throws.
+   */
+  private abortCanceled(queue: string, id: string): void {
+    const entry = this.running.get(slotKey(queue, id));
+    if (!entry || entry.abandoned || entry.controller.signal.aborted) return;
+    entry.controller.abort(new JobCanceledError(id));
   }
 
   /** Claims running jobs against the stall check (removes them from the stalling sets). */
@@ -772,7 +792,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
           const n = await this.live.scripts.sweepExpired([...keys, k.expiry], [Date.now(), k.base, 'expired', BATCH]);
           if (n < BATCH) break;
         }
-        for (const state of ['succeeded', 'failed'] as const) {
+        for (const state of ['succeeded', 'failed', 'canceled'] as const) {
           for (let round = 0; round < 100 && this.state === 'running'; round += 1) {
             const excess = (await this.live.redis.zcard(k.index(state))) - this.options.maxFinishedJobs;
             if (excess <= 0) break;

@@ -75,6 +75,7 @@ export function buildJobDetail(p: StoredJobParts): JobDetail {
     finishedAt: storedNumber(run['finishedAt']),
     durationMs: storedNumber(run['durationMs']),
     stalls: storedNumber(run['stalls']) ?? 0,
+    cancelRequestedAt: storedNumber(run['cancelRequested']),
     worker: run['worker'] ? shortText(run['worker']) : null,
     error: hasError
       ? { message: boundText(run['error'] ?? '', VALUE_LIMITS.message), code: boundText(run['errorCode'] ?? '', VALUE_LIMITS.name), stack: boundText(run['stack'] ?? '', VALUE_LIMITS.stack) }

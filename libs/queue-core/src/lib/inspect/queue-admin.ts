@@ -4,6 +4,8 @@ import { InvalidArgumentError, JobNotFoundError } from '../errors';
 import { queueKeys, type JobState, type QueueKeys } from '../keys';
 import type { StoredJob } from '../records';
 import { sendWorkerCommand, WORKER_COMMANDS, type WorkerCommand } from '../worker-control';
+import { setQueuePaused, setQueueRateLimit, type RateLimit } from '../flow-control';
+import { cancelJob, type CancelOutcome } from '../job-cancel';
 import { LargeJobReader } from './large-job-reader';
 import { inspectScripts, type RunScript } from './lua';
 import { assertJobState, assertQueueName, assertStoredJobId } from './names';
@@ -27,7 +29,7 @@ export interface QueueAdminOptions {
 /** Most jobs one bulk retry or remove accepts. */
 export const MOST_BULK_JOBS = 500;
 /** Finished states whose old jobs can be cleaned. */
-export const CLEANABLE_STATES = ['succeeded', 'failed'] as const;
+export const CLEANABLE_STATES = ['succeeded', 'failed', 'canceled'] as const;
 /** A finished state that can be cleaned. */
 export type CleanableState = (typeof CLEANABLE_STATES)[number];
 
@@ -42,7 +44,7 @@ export interface BulkOutcome {
 }
 
 /** States that can be emptied (running jobs belong to their workers). */
-export const EMPTYABLE_STATES = ['waiting', 'delayed', 'succeeded', 'failed'] as const;
+export const EMPTYABLE_STATES = ['waiting', 'delayed', 'succeeded', 'failed', 'canceled'] as const;
 /** A state that can be emptied. */
 export type EmptyableState = (typeof EMPTYABLE_STATES)[number];
 
@@ -117,6 +119,45 @@ export class QueueAdmin {
   }
 
   /**
+   * Cancels a job (see `cancelJob`): a waiting or delayed one at once; a running
+   * one is marked and its worker told to abort it. Throws `JobNotFoundError`,
+   * `JobAlreadyFinishedError` (succeeded, failed or canceled), or
+   * `InvalidArgumentError` for a job in no state that can be canceled.
+   */
+  async cancelJob(queue: string, id: string): Promise<CancelOutcome> {
+    assertQueueName(queue);
+    assertStoredJobId(id);
+    const [name] = await this.reader.names(queueKeys(this.prefix, queue).jobs, [id]);
+    return cancelJob(this.redis, this.prefix, queue, id, name ?? '', this.eventsMaxLen);
+  }
+
+  /**
+   * Pauses a queue: workers take no new job from it (running ones finish, due
+   * delayed jobs stay delayed), enqueues still succeed. Stored in Redis, so it
+   * holds across worker restarts. Resolves `false` when it was already paused.
+   */
+  pauseQueue(queue: string): Promise<boolean> {
+    assertQueueName(queue);
+    return setQueuePaused(this.redis, this.prefix, queue, true, this.eventsMaxLen);
+  }
+
+  /** Resumes a paused queue; blocked workers take its jobs at once. Resolves `false` when it was not paused. */
+  resumeQueue(queue: string): Promise<boolean> {
+    assertQueueName(queue);
+    return setQueuePaused(this.redis, this.prefix, queue, false, this.eventsMaxLen);
+  }
+
+  /**
+   * Sets a queue's rate limit (at most `limit.max` job starts per `limit.intervalMs`
+   * window, across all workers), or clears it with `null`. Throws
+   * `InvalidArgumentError` for a bad limit.
+   */
+  setRateLimit(queue: string, limit: RateLimit | null): Promise<void> {
+    assertQueueName(queue);
+    return setQueueRateLimit(this.redis, this.prefix, queue, limit);
+  }
+
+  /**
    * Sends an operator command (`quiet` or `stop`) to the live worker `name`,
    * wherever it runs (see `sendWorkerCommand`). Resolves `false` when no such
    * worker is registered.
@@ -136,7 +177,7 @@ export class QueueAdmin {
     if (!Number.isSafeInteger(olderThanMs) || olderThanMs < 0) throw new InvalidArgumentError('the age must be a whole number of milliseconds >= 0');
     const k = queueKeys(this.prefix, queue);
     const index = k.index(state);
-    const set = state === 'succeeded' ? k.succeeded : k.failed;
+    const set = finishedSet(k, state);
     const cutoff = now - olderThanMs;
     let removed = 0;
     for (;;) {
@@ -152,7 +193,7 @@ export class QueueAdmin {
   }
 
   private removeKeys(k: QueueKeys): string[] {
-    return [k.jobs, k.waiting, k.active, k.delayed, k.succeeded, k.failed, k.stalling, k.index('succeeded'), k.index('failed'), k.expiry, eventsKey(k)];
+    return [k.jobs, k.waiting, k.active, k.delayed, k.succeeded, k.failed, k.stalling, k.index('succeeded'), k.index('failed'), k.expiry, eventsKey(k), k.index('canceled')];
   }
 
   /**
@@ -218,11 +259,11 @@ export class QueueAdmin {
       }
     }
     const index = k.index(state);
-    const set = state === 'succeeded' ? k.succeeded : k.failed;
+    const set = finishedSet(k, state);
     for (;;) {
       let ids = await this.redis.zrange(index, 0, this.chunkSize - 1);
       // bee-queue's set may hold ids our index never saw.
-      if (ids.length === 0) ids = await this.redis.srandmember(set, this.chunkSize);
+      if (ids.length === 0 && set !== '') ids = await this.redis.srandmember(set, this.chunkSize);
       if (ids.length === 0) return removed;
       const names = await this.reader.names(k.jobs, ids);
       const pairs = ids.flatMap((id, i) => [id, names[i] ?? '']);
@@ -245,6 +286,11 @@ export class QueueAdmin {
     if (args.length === 2) return [];
     return this.run('jobqInspectRetryJobs', [k.jobs, k.failed, k.index('failed'), k.expiry, k.waiting, eventsKey(k), wakeKey(k)], args);
   }
+}
+
+/** bee-queue's set of a finished state; '' for canceled, which only has our index. */
+function finishedSet(k: QueueKeys, state: 'succeeded' | 'failed' | 'canceled'): string {
+  return state === 'succeeded' ? k.succeeded : state === 'failed' ? k.failed : '';
 }
 
 /** The queue's job event stream. */

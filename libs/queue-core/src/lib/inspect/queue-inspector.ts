@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { queueKeys, globalKeys, type JobState, type QueueKeys } from '../keys';
 import { readNameHistory, readThroughput, readThroughputHistory, type HistoryRange, type NameHistory, type ThroughputHistory, type ThroughputPoint } from '../throughput';
 import { JOB_LOG_MAX_LINES } from '../job-log';
+import { readQueueFlow, type QueueFlow } from '../flow-control';
 import { buildJobDetail } from './job-detail';
 import { readWorkers, type WorkerView } from './worker-records';
 import { shortText } from './bounded';
@@ -87,17 +88,22 @@ export class QueueInspector {
     const pipeline = this.redis.pipeline();
     for (const queue of queues) {
       const k = queueKeys(this.prefix, queue);
-      pipeline.llen(k.waiting).llen(k.active).zcard(k.delayed).zcard(k.index('succeeded')).zcard(k.index('failed'));
+      pipeline.llen(k.waiting).llen(k.active).zcard(k.delayed).zcard(k.index('succeeded')).zcard(k.index('failed')).zcard(k.index('canceled'));
     }
     const replies = (await pipeline.exec()) ?? [];
     return queues.map((queue, i) => {
       const n = (j: number) => {
-        const [err, v] = replies[i * 5 + j] ?? [null, 0];
+        const [err, v] = replies[i * 6 + j] ?? [null, 0];
         if (err) throw err;
         return Number(v);
       };
-      return { queue, waiting: n(0), active: n(1), delayed: n(2), succeeded: n(3), failed: n(4) };
+      return { queue, waiting: n(0), active: n(1), delayed: n(2), succeeded: n(3), failed: n(4), canceled: n(5) };
     });
+  }
+
+  /** Each queue's flow control (paused, rate limit), in one round trip. */
+  flow(queues: readonly string[]): Promise<QueueFlow[]> {
+    return readQueueFlow(this.redis, this.prefix, queues);
   }
 
   /** Every queue's counts, the live workers and the summed throughput of the last `minutes`. */
@@ -161,7 +167,7 @@ export class QueueInspector {
     let ids: string[];
     let total: number;
     let nameScan: NameScan | null = null;
-    if (name !== null && (state === 'succeeded' || state === 'failed')) {
+    if (name !== null && (state === 'succeeded' || state === 'failed' || state === 'canceled')) {
       [ids, total] = await this.rangeAndCount('zset', k.nameIndex(state, name), offset, stop);
     } else if (name !== null) {
       const kind = state === 'delayed' ? 'zset' : 'list';
@@ -199,6 +205,7 @@ export class QueueInspector {
       .lpos(k.active, id)
       .lrange(k.log(id), -JOB_LOG_MAX_LINES, -1)
       .llen(k.log(id))
+      .zscore(k.index('canceled'), id)
       .exec();
     const value = (i: number) => {
       const [err, v] = replies?.[i] ?? [new Error('transaction aborted'), null];
@@ -208,7 +215,7 @@ export class QueueInspector {
     const json = value(0) as string | null;
     if (json === null) return null;
     const delayedAt = value(4) as string | null;
-    const state = stateOf(value(2) === 1, value(3) === 1, delayedAt !== null, value(5) !== null);
+    const state = value(8) !== null ? 'canceled' : stateOf(value(2) === 1, value(3) === 1, delayedAt !== null, value(5) !== null);
     return buildJobDetail({
       id,
       queue,
@@ -280,7 +287,8 @@ export class QueueInspector {
 
   private async stateOfJob(queue: string, id: string): Promise<JobState> {
     const k = queueKeys(this.prefix, queue);
-    const r = (await this.redis.multi().sismember(k.succeeded, id).sismember(k.failed, id).zscore(k.delayed, id).lpos(k.active, id).exec()) ?? [];
+    const r = (await this.redis.multi().sismember(k.succeeded, id).sismember(k.failed, id).zscore(k.delayed, id).lpos(k.active, id).zscore(k.index('canceled'), id).exec()) ?? [];
+    if (r[4]?.[1] != null) return 'canceled';
     return stateOf(r[0]?.[1] === 1, r[1]?.[1] === 1, r[2]?.[1] != null, r[3]?.[1] != null);
   }
 

@@ -12,6 +12,7 @@ export interface QueueCounts {
   readonly delayed: number;
   readonly succeeded: number;
   readonly failed: number;
+  readonly canceled: number;
 }
 
 /**
@@ -149,6 +150,8 @@ export interface JobDetail {
   readonly finishedAt: number | null;
   readonly durationMs: number | null;
   readonly stalls: number;
+  /** When an operator asked to cancel the job while it ran, ms (`null` when nobody did). */
+  readonly cancelRequestedAt: number | null;
   readonly worker: string | null;
   readonly error: { readonly message: BoundedText; readonly code: BoundedText; readonly stack: BoundedText } | null;
   readonly progress: { readonly percent: number; readonly message: BoundedText | null } | null;

@@ -1,5 +1,6 @@
 import { EVENT_FUNCTIONS } from './events';
 import { HOURLY_FUNCTION } from './hourly';
+import { CANCELED_FUNCTIONS } from './cancel';
 
 /**
  * bee-queue's stall check plus a stall limit. At most once per lock period (a
@@ -11,6 +12,9 @@ import { HOURLY_FUNCTION } from './hourly';
  * (it probably kills its worker): then it is failed for good. Afterwards every
  * active job is copied into the stalling set for the next round.
  *
+ * A job an operator canceled while it ran (`cancelRequested`) ends `canceled`
+ * instead of going back to waiting.
+ *
  * Appends a `stalled` event per recovered job (and wakes an idle worker) and a
  * `failed` event per job failed by the limit.
  *
@@ -21,7 +25,7 @@ import { HOURLY_FUNCTION } from './hourly';
  *       6 error message template ('%d' = stalls), 7 events max length, 8 hourly bucket TTL s
  * Returns { recovered ids, failed ids }.
  */
-export const CHECK_STALLED = `${EVENT_FUNCTIONS}${HOURLY_FUNCTION}
+export const CHECK_STALLED = `${EVENT_FUNCTIONS}${HOURLY_FUNCTION}${CANCELED_FUNCTIONS}
 if ARGV[1] ~= '0' and not redis.call('set', KEYS[1], '1', 'PX', tonumber(ARGV[1]), 'NX') then
   return {{}, {}}
 end
@@ -36,6 +40,9 @@ for _, id in ipairs(redis.call('smembers', KEYS[2])) do
     local json = redis.call('hget', KEYS[5], id)
     if not json then
       -- removed meanwhile: nothing to recover
+    elseif redis.call('hexists', run, 'cancelRequested') == 1 then
+      -- canceled while its worker died: it ends canceled instead of running again
+      markCanceled(base .. 'x:', id, nameOf(json), now, keepOf(json), KEYS[10], ARGV[7], 'active')
     elseif stalls > maxStalls then
       dead[#dead + 1] = id
       local keep = 604800

@@ -1,7 +1,7 @@
 import { EVENT_FUNCTIONS } from './events';
 
 /** Keys the `take` function reads per queue, in this order. */
-export const TAKE_KEYS_PER_QUEUE = 6;
+export const TAKE_KEYS_PER_QUEUE = 7;
 
 /**
  * `take(k, a)`: takes up to ARGV[a+1] jobs for one worker, queues in priority
@@ -14,13 +14,21 @@ export const TAKE_KEYS_PER_QUEUE = 6;
  * jobs are still waiting, it leaves a wake-up token so another idle worker takes
  * them.
  *
+ * Flow control (one HMGET of the queue's `flow` hash per queue and take): a
+ * paused queue is skipped entirely (its due delayed jobs stay delayed); a rate-
+ * limited queue gives at most what is left of the current fixed window's budget
+ * (counter `flow:rate:<floor(now/limitMs)>`, INCRBY per take) and, when the budget
+ * runs out with jobs still waiting, the window's end becomes a candidate for
+ * `earliest`, so the worker sleeps until then on its due timer.
+ *
  * KEYS after offset k: per queue, in priority order: waiting, active, jobs,
- *   delayed, events, wake
+ *   delayed, events, wake, flow
  * ARGV after offset a: max, now ms, worker name, queue count, events max length,
  *   chain (1|0), then each queue's key base (`prefix:queue:`)
  * Returns (two values) a flat list: queueIndex (1-based), id, job JSON, attempt
  * number, ...; and, when fewer than max jobs were taken, the earliest run-at ms
- * of the queues' delayed jobs (-1 = none; 0 when the batch was full).
+ * of the delayed jobs of queues not paused, or the end of a rate-limit window that
+ * holds jobs back (-1 = none; 0 when the batch was full).
  */
 export const TAKE_FUNCTION = `${EVENT_FUNCTIONS}
 local function take(k, a)
@@ -33,26 +41,47 @@ local function take(k, a)
   local out = {}
   local got = 0
   if max <= 0 then return out, 0 end
+  local skip, limitedAt = {}, {}
   for q = 1, nq do
     if got >= max then break end
     local o = k + (q - 1) * ${TAKE_KEYS_PER_QUEUE}
     local waiting, active, jobs, delayed, events, wakeList = KEYS[o + 1], KEYS[o + 2], KEYS[o + 3], KEYS[o + 4], KEYS[o + 5], KEYS[o + 6]
     local base = ARGV[a + 6 + q]
-    local due = redis.call('zrangebyscore', delayed, 0, now, 'LIMIT', 0, 1000)
-    if #due > 0 then
-      redis.call('lpush', waiting, unpack(due))
-      redis.call('zrem', delayed, unpack(due))
-      for _, id in ipairs(due) do redis.call('hset', base .. 'x:run:' .. id, 'state', 'waiting') end
+    local flow = redis.call('hmget', KEYS[o + 7], 'paused', 'limitMax', 'limitMs')
+    local budget = max - got
+    local rateKey, windowEnd, lms = nil, 0, 0
+    if flow[1] == '1' then
+      skip[q] = true
+      budget = 0
+    elseif flow[2] and flow[3] then
+      local lmax = tonumber(flow[2])
+      lms = tonumber(flow[3])
+      if lmax and lms and lms > 0 then
+        local window = math.floor(now / lms)
+        rateKey = KEYS[o + 7] .. ':rate:' .. window
+        windowEnd = (window + 1) * lms
+        local left = lmax - tonumber(redis.call('get', rateKey) or '0')
+        if left < budget then budget = math.max(0, left) end
+      end
     end
-    while got < max do
-      -- Move up to (max - got) ids waiting -> active, oldest first, as
+    if not skip[q] then
+      local due = redis.call('zrangebyscore', delayed, 0, now, 'LIMIT', 0, 1000)
+      if #due > 0 then
+        redis.call('lpush', waiting, unpack(due))
+        redis.call('zrem', delayed, unpack(due))
+        for _, id in ipairs(due) do redis.call('hset', base .. 'x:run:' .. id, 'state', 'waiting') end
+      end
+    end
+    local n = 0
+    while n < budget do
+      -- Move up to (budget - n) ids waiting -> active, oldest first, as
       -- bee-queue's RPOPLPUSH does one at a time; then read their JSON at once.
       local ids
-      if max - got == 1 then
+      if budget - n == 1 then
         local id = redis.call('rpoplpush', waiting, active)
         ids = id and {id} or {}
       else
-        local tail = redis.call('lrange', waiting, got - max, -1)
+        local tail = redis.call('lrange', waiting, n - budget, -1)
         ids = {}
         for i = #tail, 1, -1 do ids[#ids + 1] = tail[i] end
         if #ids > 0 then
@@ -74,21 +103,29 @@ local function take(k, a)
           out[#out + 1] = data
           out[#out + 1] = attempt
           got = got + 1
+          n = n + 1
         else
           -- the job was removed while it waited: drop the dangling id
           redis.call('lrem', active, 1, id)
         end
       end
     end
-    if chain and got >= max and redis.call('llen', waiting) > 0 then wake(wakeList) end
+    if rateKey and n > 0 and redis.call('incrby', rateKey, n) == n then redis.call('pexpire', rateKey, lms + 1000) end
+    if not skip[q] and got < max and n >= budget and redis.call('llen', waiting) > 0 then
+      -- held back by the rate limit: jobs wait for the next window
+      limitedAt[q] = windowEnd
+    elseif chain and got >= max and not skip[q] and redis.call('llen', waiting) > 0 then
+      wake(wakeList)
+    end
   end
   if got >= max then return out, 0 end
   local earliest = -1
   for q = 1, nq do
-    local head = redis.call('zrange', KEYS[k + (q - 1) * ${TAKE_KEYS_PER_QUEUE} + 4], 0, 0, 'WITHSCORES')
-    if head[2] then
-      local at = tonumber(head[2])
-      if earliest < 0 or at < earliest then earliest = at end
+    if not skip[q] then
+      local head = redis.call('zrange', KEYS[k + (q - 1) * ${TAKE_KEYS_PER_QUEUE} + 4], 0, 0, 'WITHSCORES')
+      local at = limitedAt[q]
+      if head[2] and (not at or tonumber(head[2]) < at) then at = tonumber(head[2]) end
+      if at and (earliest < 0 or at < earliest) then earliest = at end
     end
   end
   return out, earliest

@@ -1,8 +1,9 @@
 import { TAKE_FUNCTION } from './fetch-jobs';
+import { CANCELED_FUNCTIONS } from './cancel';
 import { HOURLY_FUNCTION } from './hourly';
 
 /** KEYS of `FINISH_JOBS` shared by every job of a batch (one queue's). */
-export const FINISH_FIXED_KEYS = 14;
+export const FINISH_FIXED_KEYS = 15;
 /** KEYS of `FINISH_JOBS` per job, after the fixed ones. */
 export const FINISH_KEYS_PER_JOB = 2;
 /** ARGV of `FINISH_JOBS` before the per-job fields. */
@@ -22,7 +23,8 @@ export const FINISH_ARGS_PER_JOB = 13;
  *
  * KEYS: 1 jobs, 2 active, 3 stalling, 4 waiting, 5 delayed, 6 succeeded set,
  *       7 failed set, 8 succeeded index, 9 failed index, 10 expiry,
- *       11 throughput bucket (minute), 12 events, 13 wake, 14 hourly history bucket;
+ *       11 throughput bucket (minute), 12 events, 13 wake, 14 hourly history bucket,
+ *       15 canceling set (running jobs an operator canceled, see `CANCEL_JOB`);
  *       then per job: run record, name index of its final state
  * ARGV: 1 job count n, 2 now ms, 3 throughput TTL s, 4 events max length,
  *       5 hourly bucket TTL s; then per job: id, outcome (succeeded|failed|retry),
@@ -34,11 +36,14 @@ export const FINISH_ARGS_PER_JOB = 13;
  * (`take(14 + 2n, 5 + 13n)`: the rest of KEYS and ARGV as in FETCH_JOBS; max 0
  * takes none).
  *
- * Returns { codes, taken jobs, earliest delayed }: per job, 1 when recorded, 0
- * when the job is already running elsewhere (it was recovered as stalled and
+ * A job in the canceling set ends `canceled` whatever the outcome (code 2), never
+ * retried; checking costs one SCARD per batch while no cancel is pending.
+ *
+ * Returns { codes, taken jobs, earliest delayed }: per job, 1 when recorded, 2
+ * when recorded as canceled, 0 when the job is already running elsewhere (it was recovered as stalled and
  * taken by another worker), -1 when it was removed.
  */
-export const FINISH_JOBS = `${TAKE_FUNCTION}${HOURLY_FUNCTION}
+export const FINISH_JOBS = `${TAKE_FUNCTION}${HOURLY_FUNCTION}${CANCELED_FUNCTIONS}
 local n = tonumber(ARGV[1])
 local now, maxlen = ARGV[2], ARGV[4]
 local jobsKey, activeKey, waitingKey, delayedKey, events = KEYS[1], KEYS[2], KEYS[4], KEYS[5], KEYS[12]
@@ -49,6 +54,7 @@ local expiry = {}
 local byName = {}
 local hours = {}
 local processed, failedCount = 0, 0
+local canceling = redis.call('scard', KEYS[15]) > 0
 
 local function finish1(j)
   local a = ${FINISH_FIXED_ARGS} + (j - 1) * ${FINISH_ARGS_PER_JOB}
@@ -75,6 +81,14 @@ local function finish1(j)
   elseif removed == 0 and redis.call('hexists', jobsKey, id) == 0 then
     -- (a job in active is never removed, so only this path needs the check)
     return -1
+  end
+  if canceling and redis.call('sismember', KEYS[15], id) == 1 then
+    -- canceled while it ran: ends canceled, never retried, whatever the handler did
+    redis.call('hset', run, 'durationMs', dur)
+    local stored = json
+    if stored == '' and redis.call('hstrlen', jobsKey, id) <= 65536 then stored = redis.call('hget', jobsKey, id) end
+    markCanceled(string.sub(run, 1, #run - #id - 4), id, name, at, keepOf(stored ~= '' and stored or nil), events, maxlen, 'active')
+    return 2
   end
   local fields = {'durationMs', dur}
   if progress ~= '' then fields[#fields + 1] = 'progress'; fields[#fields + 1] = progress end

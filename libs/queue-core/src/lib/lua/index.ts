@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { CANCEL_JOB } from './cancel';
 import { CHECK_STALLED } from './check-stalled';
 import { ENQUEUE_JOBS } from './enqueue-jobs';
 import { FETCH_JOBS } from './fetch-jobs';
@@ -20,6 +21,7 @@ const SCRIPTS = {
   jobqReportProgress: REPORT_PROGRESS,
   jobqReadJob: READ_JOB,
   jobqSweepExpired: SWEEP_EXPIRED,
+  jobqCancelJob: CANCEL_JOB,
 } as const;
 
 type ScriptName = keyof typeof SCRIPTS;
@@ -79,6 +81,11 @@ export class QueueScripts {
   /** See `READ_JOB`. */
   readJob(keys: readonly string[], args: readonly Arg[]): Promise<(string | number | null)[]> {
     return this.call('jobqReadJob', keys, args);
+  }
+
+  /** See `CANCEL_JOB`. */
+  cancelJob(keys: readonly string[], args: readonly Arg[]): Promise<(string | number)[]> {
+    return this.call('jobqCancelJob', keys, args);
   }
 
   /** See `SWEEP_EXPIRED`. */

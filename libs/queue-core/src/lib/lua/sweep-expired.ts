@@ -1,6 +1,6 @@
 /**
  * Retention: deletes finished jobs from every structure (bee-queue's hash and
- * sets, our indexes, run record and log lines), in small batches so Redis stays responsive;
+ * sets, our indexes (canceled too), run record and log lines), in small batches so Redis stays responsive;
  * the caller loops. Which jobs: ARGV[3] = 'expired' takes up to ARGV[4] jobs whose
  * keep time has passed (expiry zset); 'overflow' takes the ARGV[4] oldest of
  * the finished-state index KEYS[7] (count cap).
@@ -25,6 +25,7 @@ for _, id in ipairs(ids) do
     if ok and type(job) == 'table' and type(job.data) == 'table' and type(job.data.name) == 'string' then
       redis.call('zrem', base .. 'x:idx:succeeded:name:' .. job.data.name, id)
       redis.call('zrem', base .. 'x:idx:failed:name:' .. job.data.name, id)
+      redis.call('zrem', base .. 'x:idx:canceled:name:' .. job.data.name, id)
     end
   end
   redis.call('hdel', KEYS[2], id)
@@ -32,6 +33,7 @@ for _, id in ipairs(ids) do
   redis.call('srem', KEYS[4], id)
   redis.call('zrem', KEYS[5], id)
   redis.call('zrem', KEYS[6], id)
+  redis.call('zrem', base .. 'x:idx:canceled', id)
   redis.call('zrem', KEYS[1], id)
   redis.call('del', base .. 'x:run:' .. id, base .. 'x:log:' .. id)
 end

@@ -11,7 +11,8 @@ import { EMIT_LUA } from './emit';
  * which are not decoded here).
  *
  * KEYS: 1 jobs, 2 the state's structure (waiting list, delayed zset, or the
- *       succeeded/failed index), 3 the finished state's set ('' otherwise),
+ *       succeeded/failed/canceled index), 3 the finished state's bee-queue set
+ *       ('' otherwise, and for canceled, which has none),
  *       4 expiry, 5 events stream
  * ARGV: 1 'list' | 'zset' | 'finished', 2 key base, 3 chunk size, 4 state,
  *       5 events max length, then for 'finished': id, name ('' when unknown), ...
@@ -35,7 +36,9 @@ elseif kind == 'zset' then
 else
   for i = 6, #ARGV, 2 do
     local id, name = ARGV[i], ARGV[i + 1]
-    if redis.call('zrem', KEYS[2], id) + redis.call('srem', KEYS[3], id) > 0 then
+    local inSet = 0
+    if KEYS[3] ~= '' then inSet = redis.call('srem', KEYS[3], id) end
+    if redis.call('zrem', KEYS[2], id) + inSet > 0 then
       if name ~= '' then redis.call('zrem', base .. 'x:idx:' .. state .. ':name:' .. name, id) end
       drop(id, name)
     end

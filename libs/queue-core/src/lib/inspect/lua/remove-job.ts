@@ -8,7 +8,8 @@ import { EMIT_LUA } from './emit';
  * A removed job gets a `removed` event.
  *
  * KEYS: 1 jobs, 2 waiting, 3 active, 4 delayed, 5 succeeded set, 6 failed set,
- *       7 stalling, 8 succeeded index, 9 failed index, 10 expiry, 11 events stream
+ *       7 stalling, 8 succeeded index, 9 failed index, 10 expiry, 11 events stream,
+ *       12 canceled index
  * ARGV: 1 key base (`prefix:queue:`), 2 id, 3 job name ('' when unknown),
  *       4 events max length
  * Returns 1 removed, 0 not found, -1 running.
@@ -22,9 +23,11 @@ if elsewhere == 0 then redis.call('lrem', KEYS[2], 1, id) end
 redis.call('srem', KEYS[7], id)
 redis.call('zrem', KEYS[8], id)
 redis.call('zrem', KEYS[9], id)
+redis.call('zrem', KEYS[12], id)
 if name ~= '' then
   redis.call('zrem', base .. 'x:idx:succeeded:name:' .. name, id)
   redis.call('zrem', base .. 'x:idx:failed:name:' .. name, id)
+  redis.call('zrem', base .. 'x:idx:canceled:name:' .. name, id)
 end
 redis.call('zrem', KEYS[10], id)
 redis.call('hdel', KEYS[1], id)
