@@ -8,6 +8,7 @@
 // What a handler records depends on `mode` (argv[2], JSON):
 //   latency  now - payload.t (payload.t = producer's send time, sub-ms clock)
 //   delayed  Date.now() - payload.t (payload.t = due time, integer ms)
+//   starts   Date.now() at each handler start (rate-limit benchmark)
 //   other    nothing but the call count and first/last call time
 // Every handler returns { doneAt: now } (handler finished, for result latency).
 const { openWorker, now } = require('./bench-systems.cjs');
@@ -22,6 +23,7 @@ function handler(payload) {
   const t = now();
   if (spec.mode === 'latency') samples.push(t - payload.t);
   else if (spec.mode === 'delayed') samples.push(Date.now() - payload.t);
+  else if (spec.mode === 'starts') samples.push(Date.now());
   count += 1;
   if (count === 1) first = t;
   last = t;
