@@ -27,6 +27,8 @@ export type { HistoryRange, NameHistory, ThroughputHistory, ThroughputPoint } fr
 export { QueueClient } from './lib/queue-client';
 export type { EnqueueItem } from './lib/queue-client';
 export type { EnqueueOptions } from './lib/enqueue-options';
+export { MOST_PARENTS } from './lib/dependencies';
+export type { ParentRef } from './lib/dependencies';
 export { JobHandle } from './lib/job-handle';
 export { JobSubscription } from './lib/job-subscription';
 export type {

@@ -9,6 +9,7 @@ import {
   UnrecoverableError,
 } from './errors';
 import type { BoundHandler, JobContext } from './handler';
+import { noParents, type ParentReader } from './parent-results';
 import type { JobProgress, StoredJob } from './records';
 import { toFieldIssues } from './validation';
 
@@ -121,6 +122,7 @@ export async function runAttempt(
   controller: AbortController,
   reportProgress: (p: JobProgress) => Promise<void>,
   log: (message: string) => void = () => undefined,
+  parents?: ParentReader,
 ): Promise<AttemptOutcome> {
   const started = Date.now();
   if (!job.stored) {
@@ -145,7 +147,10 @@ export async function runAttempt(
     });
     aborted.catch(() => undefined);
     timer = setTimeout(() => controller.abort(new JobTimeoutError(name, timeoutMs)), timeoutMs);
+    const parentCount = stored.options.jobq?.parents ?? 0;
+    const dependencies = parents && parentCount > 0 ? await parents.context(job.queue, job.id, parentCount) : noParents(job.id);
     const ctx: JobContext = {
+      ...dependencies,
       id: job.id,
       name,
       queue: job.queue,

@@ -6,7 +6,7 @@
  */
 
 /** Job states a queue holds. */
-export const JOB_STATES = ['waiting', 'active', 'delayed', 'succeeded', 'failed'] as const;
+export const JOB_STATES = ['waiting', 'active', 'delayed', 'succeeded', 'failed', 'deferred'] as const;
 /** A job state. */
 export type JobState = (typeof JOB_STATES)[number];
 /** The states with an ordered history index of our own. */
@@ -64,6 +64,14 @@ export interface QueueKeys {
    * empty) and an idle worker blocked on it takes jobs at once.
    */
   readonly wake: string;
+  /** Zset: id -> enqueued-at ms of jobs waiting for their parents (`deferred`); see lua/dependencies.ts. */
+  readonly deferred: string;
+  /** Set per deferred job: the ids of its parents that have not succeeded yet. */
+  deps(id: string): string;
+  /** List per job: every parent it was enqueued with, in order (kept until the job is deleted). */
+  parents(id: string): string;
+  /** Set per job: the jobs that were enqueued depending on it. */
+  children(id: string): string;
 }
 
 /** Keys of a queue `queue` under `prefix`. */
@@ -92,6 +100,10 @@ export function queueKeys(prefix: string, queue: string): QueueKeys {
     janitorLock: `${x}janitor`,
     events: `${x}events`,
     wake: `${x}wake`,
+    deferred: `${x}idx:deferred`,
+    deps: (id) => `${x}deps:${id}`,
+    parents: (id) => `${x}parents:${id}`,
+    children: (id) => `${x}children:${id}`,
   };
 }
 

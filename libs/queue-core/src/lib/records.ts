@@ -25,6 +25,8 @@ export interface StoredJob {
       retries: number;
       keepResultSeconds: number;
       keepFailedSeconds: number;
+      /** How many parents the job was enqueued with (absent: none); see `EnqueueOptions.dependsOn`. */
+      parents?: number;
     };
   };
   status: 'created' | 'retrying' | 'succeeded' | 'failed';
@@ -59,6 +61,10 @@ export interface RunRecord {
   stack?: string;
   /** Times a worker died holding this job. */
   stalls?: number;
+  /** Run-at ms asked for at enqueue by a deferred job (0 = at once when released). */
+  runAt?: number;
+  /** The parent whose failure (or removal) failed this job (`JOBQ_PARENT_FAILED`). */
+  failedParent?: string;
 }
 
 /** Parses a run-record hash as read from Redis (string values). */
@@ -77,6 +83,8 @@ export function parseRunRecord(raw: Record<string, string>): RunRecord {
     errorCode: raw['errorCode'],
     stack: raw['stack'],
     stalls: num(raw['stalls']),
+    runAt: num(raw['runAt']),
+    failedParent: raw['failedParent'],
   };
 }
 

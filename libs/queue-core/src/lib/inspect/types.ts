@@ -12,6 +12,8 @@ export interface QueueCounts {
   readonly delayed: number;
   readonly succeeded: number;
   readonly failed: number;
+  /** Jobs waiting for their parents (`EnqueueOptions.dependsOn`). */
+  readonly deferred: number;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { TAKE_FUNCTION } from './fetch-jobs';
+import { DEPENDENCY_FUNCTIONS } from './dependencies';
 import { HOURLY_FUNCTION } from './hourly';
 
 /**
@@ -19,12 +20,14 @@ import { HOURLY_FUNCTION } from './hourly';
  * then, in the same round trip, takes the next jobs for the slot it frees
  * (`take(14, 16)`: KEYS from 15 and ARGV from 17 as in FETCH_JOBS; max 0 takes none).
  *
- * The hourly bucket is counted by `countHour` (see `HOURLY_FUNCTION`).
+ * The hourly bucket is counted by `countHour` (see `HOURLY_FUNCTION`). A final
+ * outcome releases (succeeded) or fails (failed) the job's deferred children in
+ * the same call (`finishDependencies`, see `DEPENDENCY_FUNCTIONS`).
  * Returns { code, taken jobs, earliest delayed }: code 1 when recorded, 0 when the
  * job is already running elsewhere (it was recovered as stalled and taken by
  * another worker), -1 when it was removed.
  */
-export const FINISH_JOB = `${TAKE_FUNCTION}${HOURLY_FUNCTION}
+export const FINISH_JOB = `${TAKE_FUNCTION}${HOURLY_FUNCTION}${DEPENDENCY_FUNCTIONS}
 local function finish()
 local id = ARGV[1]
 local outcome = ARGV[2]
@@ -73,6 +76,7 @@ else
   emit(KEYS[12], maxlen, 'failed', id, name, now,
     cjson.encode({message = string.sub(ARGV[6], 1, 500), code = string.sub(ARGV[7], 1, 100)}))
 end
+finishDependencies(run, id, outcome, now, maxlen)
 if redis.call('hincrby', KEYS[11], 'processed', 1) == 1 then
   redis.call('expire', KEYS[11], tonumber(ARGV[11]))
 end

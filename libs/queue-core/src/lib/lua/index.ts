@@ -4,6 +4,7 @@ import { ENQUEUE_JOBS } from './enqueue-jobs';
 import { FETCH_JOBS } from './fetch-jobs';
 import { FINISH_JOB } from './finish-job';
 import { READ_JOB } from './read-job';
+import { READ_PARENTS } from './read-parents';
 import { REPORT_PROGRESS } from './report-progress';
 import { REQUEUE_JOBS } from './requeue-jobs';
 import { SWEEP_EXPIRED } from './sweep-expired';
@@ -19,6 +20,7 @@ const SCRIPTS = {
   jobqReportProgress: REPORT_PROGRESS,
   jobqReadJob: READ_JOB,
   jobqSweepExpired: SWEEP_EXPIRED,
+  jobqReadParents: READ_PARENTS,
 } as const;
 
 type ScriptName = keyof typeof SCRIPTS;
@@ -78,6 +80,11 @@ export class QueueScripts {
   /** See `READ_JOB`. */
   readJob(keys: readonly string[], args: readonly Arg[]): Promise<(string | number | null)[]> {
     return this.call('jobqReadJob', keys, args);
+  }
+
+  /** See `READ_PARENTS`. */
+  readParents(keys: readonly string[], args: readonly Arg[]): Promise<[number, string, number, string | null][]> {
+    return this.call('jobqReadParents', keys, args);
   }
 
   /** See `SWEEP_EXPIRED`. */
