@@ -18,6 +18,7 @@ const WHEN_LABEL: Record<JobState, string> = {
   delayed: 'Runs at',
   succeeded: 'Finished',
   failed: 'Failed',
+  deferred: 'Created',
 };
 
 /** View model of the queue page: state tabs, the list, pagination, bulk actions. */
@@ -85,7 +86,7 @@ export function presentQueue(input: QueuePageInput, links: Links, canWrite: bool
 }
 
 function presentRow(j: JobSummary, links: Links, canWrite: boolean, now: number) {
-  const when = j.state === 'waiting' ? j.createdAt : j.state === 'active' ? j.startedAt : j.state === 'delayed' ? j.runAt : j.finishedAt;
+  const when = j.state === 'waiting' || j.state === 'deferred' ? j.createdAt : j.state === 'active' ? j.startedAt : j.state === 'delayed' ? j.runAt : j.finishedAt;
   return {
     id: j.id,
     href: links.job(j.queue, j.id),
