@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { defineJob, z } from '@jobq/job-defs';
-import { handle, parseQueueConfig, QueueClient, queueKeys, Worker } from '@jobq/queue-core';
+import { handle, parseQueueConfig, QueueAdmin, QueueClient, queueKeys, Worker } from '@jobq/queue-core';
 import { deletePrefix, freePort, PrivateRedis, requireProgram, TEST_REDIS_URL as REDIS_URL, testPrefix, waitFor } from '@jobq/testing';
 import { Redis } from 'ioredis';
 import { assertBuilt, BIN, MAIN, runCli, runCliOnTty } from './run-cli';
@@ -237,12 +237,32 @@ describe('jobs and job', () => {
     expect(r.stdout).toMatch(/stack\n\s+Error: job 4 was told to fail\n\s+at /);
     const job = JSON.parse((await cli('job', QUEUE, id, '--json')).stdout);
     expect(Object.keys(job).sort()).toEqual(
-      ['attempts', 'createdAt', 'durationMs', 'error', 'finishedAt', 'id', 'malformed', 'name', 'payload', 'progress', 'queue', 'result', 'retriesLeft', 'retriesTotal', 'runAt', 'stalls', 'startedAt', 'state', 'storedBytes', 'timeoutMs', 'worker'].sort(),
+      [
+        'attempts', 'children', 'childrenTotal', 'createdAt', 'durationMs', 'error', 'failedParent', 'finishedAt', 'id', 'malformed', 'name', 'parents', 'parentsTotal', 'payload',
+        'pendingParents', 'progress', 'queue', 'result', 'retriesLeft', 'retriesTotal', 'runAt', 'stalls', 'startedAt', 'state', 'storedBytes', 'timeoutMs', 'worker',
+      ].sort(),
     );
     expect(job).toMatchObject({ id, queue: QUEUE, state: 'failed', name: 'test.cli', payload: { n: 4, fail: true, blob: 'x'.repeat(5_000) }, result: null, attempts: 1, worker: 'cli-test-worker' });
     expect(job.error).toMatchObject({ message: 'job 4 was told to fail', stack: expect.stringContaining('Error: job 4 was told to fail') });
     const ok = JSON.parse((await cli('job', QUEUE, succeededIds[1], '--json')).stdout);
     expect(ok).toMatchObject({ state: 'succeeded', result: { doubled: 4 }, error: null });
+  });
+});
+
+describe('job dependencies', () => {
+  it('shows a job\'s parents and children with their states', async () => {
+    const later = await client.enqueue(testJob, { n: 7 }, { delayMs: 60_000, jobId: 'cli-later' });
+    const child = await client.enqueue(testJob, { n: 8 }, { jobId: 'cli-child', dependsOn: [succeededIds[0], later] });
+    const r = await cli('job', QUEUE, child.id);
+    expect(r.stdout).toContain(`Job cli-child on ${QUEUE}: deferred`);
+    expect(r.stdout).toMatch(new RegExp(`parents\\s+2 \\(waiting for 1\\): ${succeededIds[0]} succeeded, cli-later delayed`));
+    expect((await cli('job', QUEUE, 'cli-later')).stdout).toMatch(/children\s+1: cli-child deferred/);
+    const json = JSON.parse((await cli('job', QUEUE, child.id, '--json')).stdout);
+    expect(json).toMatchObject({ state: 'deferred', parentsTotal: 2, pendingParents: 1, parents: [{ id: succeededIds[0], state: 'succeeded' }, { id: 'cli-later', state: 'delayed' }], childrenTotal: 0 });
+    // Leave the queue as the other tests expect it.
+    const admin = new QueueAdmin(redis, PREFIX);
+    await admin.removeJob(QUEUE, 'cli-child');
+    await admin.removeJob(QUEUE, 'cli-later');
   });
 });
 
