@@ -70,13 +70,17 @@ for i = 0, n - 1 do
   if redis.call('hsetnx', KEYS[2], id, json) == 1 then
     local pending = 0
     if deps ~= '' then
-      local plist, pending_set = base .. 'x:parents:' .. id, base .. 'x:deps:' .. id
-      for _, p in ipairs(parentsOf(deps)) do
-        redis.call('rpush', plist, p)
+      local parents, open = parentsOf(deps), {}
+      for _, p in ipairs(parents) do
         redis.call('sadd', base .. 'x:children:' .. p, id)
-        if redis.call('sismember', base .. 'succeeded', p) == 0 then
-          pending = pending + redis.call('sadd', pending_set, p)
-        end
+        if redis.call('sismember', base .. 'succeeded', p) == 0 then open[#open + 1] = p end
+      end
+      -- the lists go in 1,000 at a time (Lua's unpack limit)
+      for s = 1, #parents, 1000 do
+        redis.call('rpush', base .. 'x:parents:' .. id, unpack(parents, s, math.min(s + 999, #parents)))
+      end
+      for s = 1, #open, 1000 do
+        pending = pending + redis.call('sadd', base .. 'x:deps:' .. id, unpack(open, s, math.min(s + 999, #open)))
       end
     end
     if pending > 0 then
