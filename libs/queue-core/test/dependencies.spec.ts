@@ -248,8 +248,9 @@ describe('job dependencies', () => {
       stepHandler(new Map()),
       handle(reader, async (p, ctx) => {
         const r = await ctx.parentResult(echo, p.a); // typed: { n: number; by: string }
-        const notParent = await ctx.parentResult(echo, 'zzz').catch((e: Error & { code?: string }) => e.code ?? '');
-        const mismatch = await ctx.parentResult(echo, p.b).catch((e: Error & { code?: string }) => e.code ?? '');
+        const codeOf = (promise: Promise<unknown>) => promise.then(() => 'resolved', (e: Error & { code?: string }) => e.code ?? '');
+        const notParent = await codeOf(ctx.parentResult(echo, 'zzz'));
+        const mismatch = await codeOf(ctx.parentResult(echo, p.b));
         return { n: r.n + 1, notParent, mismatch };
       }),
     ]);
