@@ -29,7 +29,7 @@ const { startRedisServer } = require('./lib/bench-redis.cjs');
 const HELP = `Usage: node scripts/bench-fanin.cjs [options]   (or: npm run bench:fanin -- [options])
 
   --parents N       parents of the one child (default 10000, at most 10000)
-  --rounds N        rounds, medians reported (default 3)
+  --rounds N        rounds, medians reported (default 4: each case goes first twice)
   --workers N       Worker instances (default 2)
   --concurrency N   jobs at once per worker (default 10)
   --help            this text
@@ -38,7 +38,7 @@ const HELP = `Usage: node scripts/bench-fanin.cjs [options]   (or: npm run bench
 const { values: args } = parseArgs({
   options: {
     parents: { type: 'string', default: '10000' },
-    rounds: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '4' },
     workers: { type: 'string', default: '2' },
     concurrency: { type: 'string', default: '10' },
     help: { type: 'boolean', default: false },
@@ -134,6 +134,7 @@ async function runCase(url, prefix, withChild) {
       });
       workers.push(worker);
     }
+    await redis.config('RESETSTAT');
     t = performance.now();
     await Promise.all(workers.map((w) => w.start()));
     if (withChild) {
@@ -154,11 +155,16 @@ async function runCase(url, prefix, withChild) {
       out.parentsMs = lastParentAt - t;
     }
     out.parentsPerSecond = PARENTS / (out.parentsMs / 1000);
+    // Redis-side cost of the scripts (finish, fetch), far less noisy than wall-clock time.
+    const evalsha = /cmdstat_evalsha:calls=(\d+),usec=(\d+)/.exec(await redis.info('commandstats'));
+    out.scriptUsecPerCall = evalsha ? Number(evalsha[2]) / Number(evalsha[1]) : NaN;
     return out;
   } finally {
     await Promise.all(workers.map((w) => w.close({ graceMs: 1_000 })));
     await client.close();
     await deletePrefix(redis, prefix);
+    // UNLINK frees in a background thread: let it finish before the next case, which it would slow down.
+    for (let i = 0; i < 100 && /lazyfree_pending_objects:([1-9])/.test(await redis.info('memory')); i += 1) await new Promise((r) => setTimeout(r, 100));
     redis.disconnect();
   }
 }
@@ -212,7 +218,8 @@ async function main() {
     `| child status right after enqueue | ${rounds[0].fanin.deferredAtStart} |`,
     `| all ${fmt(PARENTS)} parents processed, without a child | ${fmt(plain('parentsMs'))} ms (${fmt(plain('parentsPerSecond'))} jobs/s) |`,
     `| all ${fmt(PARENTS)} parents processed, with the child waiting on them | ${fmt(fan('parentsMs'))} ms (${fmt(fan('parentsPerSecond'))} jobs/s) |`,
-    `| finish-path cost of the dependency (jobs/s without / with - 1) | ${(overhead * 100).toFixed(1)} % |`,
+    `| finish-path cost of the dependency, wall clock (jobs/s without / with - 1) | ${(overhead * 100).toFixed(1)} % |`,
+    `| Redis time per script call (finish + take, fetch; INFO commandstats), without / with the child | ${fmt(plain('scriptUsecPerCall'), 1)} / ${fmt(fan('scriptUsecPerCall'), 1)} µs |`,
     `| last parent finished -> child handler started | ${fmt(fan('releaseMs'), 1)} ms |`,
     `| child reads all ${fmt(PARENTS)} typed parent results (ctx.parentResults, 500 per call) | ${fmt(fan('childReadMs'), 1)} ms |`,
     `| workers started -> child succeeded | ${fmt(fan('completeMs'))} ms |`,
@@ -222,11 +229,11 @@ async function main() {
     '',
     'Every round:',
     '',
-    '| round | plain: parents ms | fan-in: parents ms | enqueue child ms | release ms | child done ms | child runs |',
-    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| round | plain: parents ms | fan-in: parents ms | plain: µs/script | fan-in: µs/script | enqueue child ms | release ms | child done ms | child runs |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rounds.map(
       (r, i) =>
-        `| ${i + 1} | ${fmt(r.plain.parentsMs)} | ${fmt(r.fanin.parentsMs)} | ${fmt(r.fanin.enqueueChildMs, 1)} | ${fmt(r.fanin.releaseMs, 1)} | ${fmt(r.fanin.completeMs)} | ${r.fanin.childRuns} |`,
+        `| ${i + 1} | ${fmt(r.plain.parentsMs)} | ${fmt(r.fanin.parentsMs)} | ${fmt(r.plain.scriptUsecPerCall, 1)} | ${fmt(r.fanin.scriptUsecPerCall, 1)} | ${fmt(r.fanin.enqueueChildMs, 1)} | ${fmt(r.fanin.releaseMs, 1)} | ${fmt(r.fanin.completeMs)} | ${r.fanin.childRuns} |`,
     ),
     '',
   ];
