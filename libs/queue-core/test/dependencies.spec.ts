@@ -257,6 +257,21 @@ describe('job dependencies', () => {
     await expect(child.result({ timeoutMs: 5_000 })).resolves.toEqual({ n: 42, notParent: 'JOBQ_PARENT_RESULT_UNAVAILABLE', mismatch: 'JOBQ_CONTRACT_MISMATCH' });
   });
 
+  it('a parent result that is gone fails the child at once (no retries): removing a finished parent only drops its edges', async () => {
+    const runs = new Map<string, number>();
+    await s.startWorker([stepHandler(runs)]);
+    const done = await s.client.enqueue(step, { n: 1 }, { jobId: 'done' });
+    await done.result({ timeoutMs: 5_000 });
+    const later = await s.client.enqueue(step, { n: 2 }, { jobId: 'later', delayMs: 60_000 });
+    const child = await s.client.enqueue(step, { n: 3 }, { jobId: 'orphan', dependsOn: ['done', later], retries: 3 });
+    const admin = new QueueAdmin(s.redis, s.config.prefix);
+    await admin.removeJob('test_main', 'done');
+    expect(await child.status()).toBe('deferred');
+    await admin.promoteJob('test_main', 'later');
+    await expect(child.result({ timeoutMs: 5_000 })).rejects.toMatchObject({ failureCode: 'JOBQ_PARENT_RESULT_UNAVAILABLE', message: expect.stringContaining('parent job "done"') });
+    expect(runs.get('orphan')).toBe(1);
+  });
+
   it('fan-in: one child of 2,000 parents (enqueued in bulk) runs exactly once, after all of them', async () => {
     const parents = await s.client.enqueueMany(
       step,

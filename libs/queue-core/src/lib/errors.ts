@@ -268,6 +268,8 @@ export class CrossQueueDependencyError extends QueueError {
  * `ctx.parentResult` asked for a result that cannot be read: the id is not a
  * parent of the running job, or the parent has not succeeded (it was retried by
  * hand after failing) or its result expired (`keepResultSeconds`) or was removed.
+ * Thrown out of a handler, it fails the job at once (a retry would not bring the
+ * result back).
  */
 export class ParentResultUnavailableError extends QueueError {
   constructor(jobId: string, parentId: string, why: string) {

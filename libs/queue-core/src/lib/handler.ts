@@ -39,7 +39,9 @@ export interface JobContext {
   parentResult<C extends AnyJobContract>(contract: C, id: string): Promise<ResultOf<C>>;
   /**
    * The typed results of every parent that is a job of `contract`, by parent id
-   * in `parents` order (read 500 per Redis call).
+   * in `parents` order (read 500 per Redis call). Rejects with
+   * `ParentResultUnavailableError` when any parent no longer exists (its contract
+   * cannot be told, so the map could be silently incomplete).
    */
   parentResults<C extends AnyJobContract>(contract: C): Promise<Map<string, ResultOf<C>>>;
 }

@@ -2,6 +2,7 @@ import type { AnyJobContract } from '@jobq/job-defs';
 import { backoffDelay } from './backoff';
 import {
   JobTimeoutError,
+  ParentResultUnavailableError,
   PayloadValidationError,
   QueueError,
   ResultValidationError,
@@ -84,7 +85,9 @@ function isPermanent(err: unknown): boolean {
     err instanceof UnrecoverableError ||
     err instanceof PayloadValidationError ||
     err instanceof ResultValidationError ||
-    err instanceof UnknownJobError
+    err instanceof UnknownJobError ||
+    // a parent result that is gone (or never was) does not come back on a retry
+    err instanceof ParentResultUnavailableError
   );
 }
 

@@ -50,7 +50,9 @@ export class ParentReader {
           const ids = parents.slice(start, start + CHUNK);
           const rows = await this.read(queue, contract.name, ids);
           rows.forEach(([exists, name, succeeded, result], i) => {
-            if (Number(exists) !== 1 || name !== contract.name) return;
+            // A parent that is gone may have been one of these: a partial map would be silently wrong.
+            if (Number(exists) !== 1) throw new ParentResultUnavailableError(id, ids[i], 'it no longer exists (removed, or its keepResultSeconds ran out)');
+            if (name !== contract.name) return;
             if (Number(succeeded) !== 1 || result === null) throw new ParentResultUnavailableError(id, ids[i], 'it has not succeeded');
             out.set(ids[i], JSON.parse(result) as ResultOf<C>);
           });
