@@ -109,7 +109,7 @@ describe('info and workers', () => {
     const r = await cli('info');
     expect(r.code).toBe(0);
     const row = r.stdout.split('\n').find((l) => l.startsWith(QUEUE));
-    expect(row?.split(/\s+/).slice(0, 7)).toEqual([QUEUE, '0', '0', '0', '3', '2', '1']);
+    expect(row?.split(/\s+/).slice(0, 8)).toEqual([QUEUE, '0', '0', '0', '3', '2', '0', '1']);
     expect(r.stdout).toMatch(/high_priority/);
     expect(r.stdout).toContain('1 worker online (0 busy, 1 idle)');
     expect(r.stdout).not.toContain('\x1b[');
@@ -120,7 +120,7 @@ describe('info and workers', () => {
     expect(r.code).toBe(0);
     const info = JSON.parse(r.stdout);
     expect(Object.keys(info).sort()).toEqual(['at', 'queues', 'workers']);
-    expect(info.queues.find((q: { queue: string }) => q.queue === QUEUE)).toEqual({ queue: QUEUE, waiting: 0, active: 0, delayed: 0, succeeded: 3, failed: 2, workers: 1 });
+    expect(info.queues.find((q: { queue: string }) => q.queue === QUEUE)).toEqual({ queue: QUEUE, waiting: 0, active: 0, delayed: 0, succeeded: 3, failed: 2, deferred: 0, workers: 1 });
     expect(info.workers).toEqual({ online: 1, busy: 0, idle: 1, quiet: 0, stopping: 0 });
   });
 

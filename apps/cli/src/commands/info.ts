@@ -15,7 +15,7 @@ export interface InfoJson {
   readonly workers: { readonly online: number; readonly busy: number; readonly idle: number; readonly quiet: number; readonly stopping: number };
 }
 
-type QueueCountsJson = Pick<QueueCounts, 'queue' | 'waiting' | 'active' | 'delayed' | 'succeeded' | 'failed'>;
+type QueueCountsJson = Pick<QueueCounts, 'queue' | 'waiting' | 'active' | 'delayed' | 'succeeded' | 'failed' | 'deferred'>;
 
 /** Registers `jobq info`. */
 export function infoCommand(program: Command, context: (cmd: Command) => CommandContext): void {
@@ -61,6 +61,7 @@ export function toInfoJson(counts: readonly QueueCounts[], workers: readonly Wor
       delayed: c.delayed,
       succeeded: c.succeeded,
       failed: c.failed,
+      deferred: c.deferred,
       workers: workers.filter((w) => w.queues.includes(c.queue)).length,
     })),
     workers: { online: workers.length, busy: by('busy'), idle: by('idle'), quiet: by('quiet'), stopping: by('stopping') },
@@ -80,11 +81,12 @@ export function renderInfo(out: Output, info: InfoJson): string {
     count(q.delayed),
     q.succeeded ? c.green(count(q.succeeded)) : '0',
     q.failed ? c.red(count(q.failed)) : '0',
+    count(q.deferred),
     String(q.workers),
     c.yellow(bar(backlog(q), max, barWidth)),
   ]);
   const table = info.queues.length
-    ? out.table(['QUEUE', 'WAITING', 'ACTIVE', 'DELAYED', 'SUCCEEDED', 'FAILED', 'WORKERS', 'BACKLOG'], rows, ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'left'])
+    ? out.table(['QUEUE', 'WAITING', 'ACTIVE', 'DELAYED', 'SUCCEEDED', 'FAILED', 'DEFERRED', 'WORKERS', 'BACKLOG'], rows, ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left'])
     : c.dim('No queues yet.');
   const w = info.workers;
   const stopping = `${w.quiet ? `, ${w.quiet} quiet` : ''}${w.stopping ? `, ${w.stopping} stopping` : ''}`;
