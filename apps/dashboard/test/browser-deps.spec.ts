@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { defineJob, z } from '@jobq/job-defs';
-import { handle, QueueClient, Worker } from '@jobq/queue-core';
+import { handle, QueueClient, UnrecoverableError, Worker } from '@jobq/queue-core';
 import { launchChromium, waitFor } from '@jobq/testing';
 import type { Browser, Page } from 'playwright-core';
 import { dashboardSuite } from './harness';
@@ -19,6 +19,15 @@ const gated = defineJob({
   payload: z.object({ n: z.number().int() }),
   result: z.object({ n: z.number().int() }),
   defaults: { retries: 0, timeoutMs: 30_000 },
+});
+
+const doomed = defineJob({
+  name: 'deps.doomed',
+  queue: 'deps_q',
+  description: 'Fails at once',
+  payload: z.object({}),
+  result: z.object({}),
+  defaults: { retries: 0 },
 });
 
 let browser: Browser;
@@ -45,6 +54,9 @@ describe('job dependencies in a browser', () => {
           if (ctx.parents.length === 0) await gate;
           const parents = await ctx.parentResults(gated);
           return { n: p.n + [...parents.values()].reduce((a, r) => a + r.n, 0) };
+        }),
+        handle(doomed, () => {
+          throw new UnrecoverableError('doomed from the start');
         }),
       ],
     });
@@ -91,6 +103,19 @@ describe('job dependencies in a browser', () => {
     await page.goto(`${s.dash.url}/`);
     expect(await page.getByRole('columnheader', { name: 'deferred' }).count()).toBe(1);
   }, 30_000);
+
+  it("a child failed by its parent says so on its page, linking the parent", async () => {
+    const parent = await client.enqueue(doomed, {}, { jobId: 'doomed-1' });
+    const child = await client.enqueue(gated, { n: 1 }, { jobId: 'doomed-child', dependsOn: [parent] });
+    await expect(child.result({ timeoutMs: 5_000 })).rejects.toMatchObject({ failureCode: 'JOBQ_PARENT_FAILED' });
+    await page.goto(`${s.dash.url}/queues/deps_q/jobs/doomed-child`);
+    await page.locator('h1 .badge.state-failed').waitFor();
+    expect(await page.locator('.error-box .error-code').textContent()).toBe('JOBQ_PARENT_FAILED');
+    expect(await page.locator('.error-box .error-message').textContent()).toBe('parent job doomed-1 failed for good');
+    await page.locator('#job-dependencies .failed-parent a', { hasText: 'doomed-1' }).click();
+    await page.locator('h1 .job-id', { hasText: '#doomed-1' }).waitFor();
+    expect(await page.locator('#job-dependencies .dep-children li').allTextContents()).toEqual(['doomed-child failed']);
+  });
 
   it('a job without dependencies has no dependencies section; the JSON twin carries them', async () => {
     const solo = await client.enqueue(gated, { n: 1 }, { jobId: 'solo' });

@@ -47,7 +47,7 @@ export interface JobJson {
   /** Jobs enqueued depending on this one (up to 50, with their states), and how many in all. */
   readonly children: JobDependencies['children'];
   readonly childrenTotal: number;
-  /** The parent whose failure (or removal) failed this job (`JOBQ_PARENT_FAILED`). */
+  /** The parent whose failure (or removal) failed this job (`JOBQ_PARENT_FAILED`), while it is failed. */
   readonly failedParent: string | null;
 }
 
@@ -104,7 +104,7 @@ export async function toJobJson(d: JobDetail, inspector: QueueInspector): Promis
     pendingParents: deps.pendingParents,
     children: deps.children,
     childrenTotal: deps.childrenTotal,
-    failedParent: deps.failedParent,
+    failedParent: d.state === 'failed' ? deps.failedParent : null,
   };
 }
 

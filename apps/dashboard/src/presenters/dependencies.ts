@@ -1,12 +1,13 @@
-import type { JobDependencies } from '@jobq/queue-core';
+import type { JobDependencies, JobState } from '@jobq/queue-core';
 import { formatCount } from './format';
 import type { Links } from './links';
 
 /**
  * View model of a job's parents and children (jobs enqueued with `dependsOn`),
- * each linked with its state; `null` for a job with neither.
+ * each linked with its state; `null` for a job with neither. The parent that
+ * failed the job is named only while the job is failed (a retried job ran anyway).
  */
-export function presentDependencies(queue: string, d: JobDependencies, links: Links) {
+export function presentDependencies(queue: string, state: JobState, d: JobDependencies, links: Links) {
   if (d.parentsTotal === 0 && d.childrenTotal === 0) return null;
   const link = (l: JobDependencies['parents'][number]) => ({ id: l.id, state: l.state, href: l.state === 'missing' ? '' : links.job(queue, l.id) });
   const more = (shown: number, total: number) => (total > shown ? `showing ${formatCount(shown)} of ${formatCount(total)}` : '');
@@ -18,6 +19,6 @@ export function presentDependencies(queue: string, d: JobDependencies, links: Li
     children: d.children.map(link),
     childrenTotal: formatCount(d.childrenTotal),
     childrenNote: more(d.children.length, d.childrenTotal),
-    failedParent: d.failedParent ? { id: d.failedParent, href: links.job(queue, d.failedParent) } : null,
+    failedParent: d.failedParent && state === 'failed' ? { id: d.failedParent, href: links.job(queue, d.failedParent) } : null,
   };
 }

@@ -19,6 +19,6 @@ export function jobRoutes(router: Router, ctx: RouteContext): void {
       if (!job) throw new HttpError(404, `Job "${id}" was not found on queue "${queue}" (it may have expired after its retention period).`);
       return { ...job, dependencies };
     },
-    present: (job, site) => ({ ...presentJob(job, ctx.links, site.canWrite), dependencies: presentDependencies(job.queue, job.dependencies, ctx.links) }),
+    present: (job, site) => ({ ...presentJob(job, ctx.links, site.canWrite), dependencies: presentDependencies(job.queue, job.state, job.dependencies, ctx.links) }),
   });
 }
