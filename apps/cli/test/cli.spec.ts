@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { defineJob, z } from '@jobq/job-defs';
-import { handle, parseQueueConfig, QueueClient, queueKeys, Worker } from '@jobq/queue-core';
+import { handle, parseQueueConfig, QueueAdmin, QueueClient, queueKeys, Worker } from '@jobq/queue-core';
 import { deletePrefix, freePort, PrivateRedis, requireProgram, TEST_REDIS_URL as REDIS_URL, testPrefix, waitFor } from '@jobq/testing';
 import { Redis } from 'ioredis';
 import { assertBuilt, BIN, MAIN, runCli, runCliOnTty } from './run-cli';
@@ -109,7 +109,7 @@ describe('info and workers', () => {
     const r = await cli('info');
     expect(r.code).toBe(0);
     const row = r.stdout.split('\n').find((l) => l.startsWith(QUEUE));
-    expect(row?.split(/\s+/).slice(0, 7)).toEqual([QUEUE, '0', '0', '0', '3', '2', '1']);
+    expect(row?.split(/\s+/).slice(0, 8)).toEqual([QUEUE, '0', '0', '0', '3', '2', '0', '1']);
     expect(r.stdout).toMatch(/high_priority/);
     expect(r.stdout).toContain('1 worker online (0 busy, 1 idle)');
     expect(r.stdout).not.toContain('\x1b[');
@@ -120,7 +120,7 @@ describe('info and workers', () => {
     expect(r.code).toBe(0);
     const info = JSON.parse(r.stdout);
     expect(Object.keys(info).sort()).toEqual(['at', 'queues', 'workers']);
-    expect(info.queues.find((q: { queue: string }) => q.queue === QUEUE)).toEqual({ queue: QUEUE, waiting: 0, active: 0, delayed: 0, succeeded: 3, failed: 2, canceled: 0, workers: 1, paused: false, rateLimit: null });
+    expect(info.queues.find((q: { queue: string }) => q.queue === QUEUE)).toEqual({ queue: QUEUE, waiting: 0, active: 0, delayed: 0, succeeded: 3, failed: 2, canceled: 0, deferred: 0, workers: 1, paused: false, rateLimit: null });
     expect(info.workers).toEqual({ online: 1, busy: 0, idle: 1, quiet: 0, stopping: 0 });
   });
 
@@ -237,12 +237,32 @@ describe('jobs and job', () => {
     expect(r.stdout).toMatch(/stack\n\s+Error: job 4 was told to fail\n\s+at /);
     const job = JSON.parse((await cli('job', QUEUE, id, '--json')).stdout);
     expect(Object.keys(job).sort()).toEqual(
-      ['attempts', 'createdAt', 'durationMs', 'error', 'finishedAt', 'id', 'malformed', 'name', 'payload', 'progress', 'queue', 'result', 'retriesLeft', 'retriesTotal', 'runAt', 'stalls', 'startedAt', 'state', 'storedBytes', 'timeoutMs', 'worker'].sort(),
+      [
+        'attempts', 'children', 'childrenTotal', 'createdAt', 'durationMs', 'error', 'failedParent', 'finishedAt', 'id', 'malformed', 'name', 'parents', 'parentsTotal', 'payload',
+        'pendingParents', 'progress', 'queue', 'result', 'retriesLeft', 'retriesTotal', 'runAt', 'stalls', 'startedAt', 'state', 'storedBytes', 'timeoutMs', 'worker',
+      ].sort(),
     );
     expect(job).toMatchObject({ id, queue: QUEUE, state: 'failed', name: 'test.cli', payload: { n: 4, fail: true, blob: 'x'.repeat(5_000) }, result: null, attempts: 1, worker: 'cli-test-worker' });
     expect(job.error).toMatchObject({ message: 'job 4 was told to fail', stack: expect.stringContaining('Error: job 4 was told to fail') });
     const ok = JSON.parse((await cli('job', QUEUE, succeededIds[1], '--json')).stdout);
     expect(ok).toMatchObject({ state: 'succeeded', result: { doubled: 4 }, error: null });
+  });
+});
+
+describe('job dependencies', () => {
+  it('shows a job\'s parents and children with their states', async () => {
+    const later = await client.enqueue(testJob, { n: 7 }, { delayMs: 60_000, jobId: 'cli-later' });
+    const child = await client.enqueue(testJob, { n: 8 }, { jobId: 'cli-child', dependsOn: [succeededIds[0], later] });
+    const r = await cli('job', QUEUE, child.id);
+    expect(r.stdout).toContain(`Job cli-child on ${QUEUE}: deferred`);
+    expect(r.stdout).toMatch(new RegExp(`parents\\s+2 \\(waiting for 1\\): ${succeededIds[0]} succeeded, cli-later delayed`));
+    expect((await cli('job', QUEUE, 'cli-later')).stdout).toMatch(/children\s+1: cli-child deferred/);
+    const json = JSON.parse((await cli('job', QUEUE, child.id, '--json')).stdout);
+    expect(json).toMatchObject({ state: 'deferred', parentsTotal: 2, pendingParents: 1, parents: [{ id: succeededIds[0], state: 'succeeded' }, { id: 'cli-later', state: 'delayed' }], childrenTotal: 0 });
+    // Leave the queue as the other tests expect it.
+    const admin = new QueueAdmin(redis, PREFIX);
+    await admin.removeJob(QUEUE, 'cli-child');
+    await admin.removeJob(QUEUE, 'cli-later');
   });
 });
 

@@ -40,7 +40,7 @@ export function createMetrics(inspector: QueueInspector, live?: LiveHub): Regist
     async collect() {
       const { counts } = await current();
       this.reset();
-      for (const c of counts) for (const state of ['waiting', 'active', 'delayed', 'succeeded', 'failed', 'canceled'] as const) this.set({ queue: c.queue, state }, c[state]);
+      for (const c of counts) for (const state of ['waiting', 'active', 'delayed', 'succeeded', 'failed', 'canceled', 'deferred'] as const) this.set({ queue: c.queue, state }, c[state]);
     },
   });
   new Gauge({

@@ -69,7 +69,7 @@ describe('overview', () => {
     const { status, data } = await json('/api/overview');
     expect(status).toBe(200);
     const high = data.queues.find((q: { queue: string }) => q.queue === 'high_priority');
-    expect(high).toEqual({ queue: 'high_priority', waiting: 45, active: 3, delayed: 5, succeeded: 30, failed: 25, canceled: 0 });
+    expect(high).toEqual({ queue: 'high_priority', waiting: 45, active: 3, delayed: 5, succeeded: 30, failed: 25, canceled: 0, deferred: 0 });
     expect(data.workers).toHaveLength(1);
     expect(data.throughput).toHaveLength(60);
   });

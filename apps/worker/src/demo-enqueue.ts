@@ -1,12 +1,13 @@
 import { createServer } from 'node:net';
 import { parseArgs } from 'node:util';
-import { deliverWebhook, exportDataset, generateReport, REPORT_TYPES, sendEmail, type AnyJobContract } from '@jobq/job-defs';
+import { deliverWebhook, emailExportLink, exportDataset, generateReport, REPORT_TYPES, sendEmail, type AnyJobContract } from '@jobq/job-defs';
 import { ConfigError, connectRedis, parseQueueConfig, QueueClient, redactUrl, RedisUnavailableError, WorkerRegistry, type EnqueueItem, type JobHandle, type QueueConfig } from '@jobq/queue-core';
 
 const USAGE = `Usage: npm run demo:enqueue -- [--count N]
 
 Enqueues a batch of every example job so the dashboard shows succeeded, failed,
-retrying, delayed and long-running work. N (default 20) is the number of emails;
+retrying, delayed and long-running work, and one dependency chain (an export,
+then an email with a link to it, deferred until the export succeeded). N (default 20) is the number of emails;
 the other kinds scale with it. Reads REDIS_URL and JOBQ_PREFIX.`;
 
 /** One kind of demo job: what it shows and the jobs to enqueue. */
@@ -117,6 +118,13 @@ async function main(): Promise<number> {
       const ids = handles.length > 1 ? `${handles[0].id}..${handles[handles.length - 1].id}` : handles[0].id;
       console.log(`  ${String(handles.length).padStart(5)} x ${b.contract.name.padEnd(16)} on ${b.contract.queue.padEnd(14)} ids ${ids.padEnd(12)} will ${b.what}`);
     }
+    // A dependency chain: an export, then an email with a link to it, which stays
+    // deferred until the export succeeded and then reads its result.
+    const chain = await client.enqueue(exportDataset, { dataset: 'invoices-chain', chunks: 20, rowsPerChunk: 500, chunkDelayMs: 500 });
+    const email = await client.enqueue(emailExportLink, { to: 'finance@example.com', linkBase: process.env.DASHBOARD_URL || 'http://localhost:9181' }, { dependsOn: [chain] });
+    total += 2;
+    console.log(`      1 x ${exportDataset.name.padEnd(16)} on ${exportDataset.queue.padEnd(14)} ids ${chain.id.padEnd(12)} will run for about 10 s, then`);
+    console.log(`      1 x ${emailExportLink.name.padEnd(16)} on ${emailExportLink.queue.padEnd(14)} ids ${email.id.padEnd(12)} waits (deferred) for it, then emails a link to it`);
     const queues = [...new Set(batches.map((b) => b.contract.queue))];
     console.log(`Enqueued ${total} jobs. ${await nextStep(config, queues)}`);
     return 0;

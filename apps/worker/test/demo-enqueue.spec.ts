@@ -22,12 +22,17 @@ describe('demo-enqueue (npm run demo:enqueue)', () => {
     expect(stdout).toMatch(/4 x webhook\.deliver .*retry twice, then fail/);
     expect(stdout).toMatch(/5 x report\.generate/);
     expect(stdout).toMatch(/3 x dataset\.export/);
-    expect(stdout).toContain('Enqueued 37 jobs.');
+    expect(stdout).toMatch(/1 x dataset\.email-link .*waits \(deferred\) for it, then emails a link to it/);
+    expect(stdout).toContain('Enqueued 39 jobs.');
     const high = queueKeys(t.config.prefix, 'high_priority');
     const low = queueKeys(t.config.prefix, 'low_priority');
     expect(await t.redis.hlen(high.jobs)).toBe(29);
     expect(await t.redis.zcard(high.delayed)).toBe(2);
-    expect(await t.redis.llen(low.waiting)).toBe(8);
+    expect(await t.redis.llen(low.waiting)).toBe(9);
+    // The chain's email waits for its export.
+    expect(await t.redis.zcard(low.deferred)).toBe(1);
+    const [emailId] = await t.redis.zrange(low.deferred, 0, 0);
+    expect(await t.redis.smembers(low.deps(emailId))).toHaveLength(1);
   });
 
   it('rejects a bad --count with the usage', async () => {

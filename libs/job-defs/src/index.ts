@@ -16,6 +16,7 @@ export { sendEmail } from './lib/jobs/send-email';
 export { deliverWebhook } from './lib/jobs/deliver-webhook';
 export { generateReport, REPORT_TYPES } from './lib/jobs/generate-report';
 export { exportDataset } from './lib/jobs/export-dataset';
+export { emailExportLink } from './lib/jobs/email-export-link';
 export { catalogue, catalogueList, findContract } from './lib/catalogue';
 export { signWebhook, verifyWebhook, WEBHOOK_SIGNATURE_HEADER } from './lib/webhook-signature';
 /** The schema library contracts are written in, re-exported so services use the same copy. */

@@ -31,6 +31,8 @@ export { MOST_RATE_LIMIT_INTERVAL_MS, MOST_RATE_LIMIT_MAX, parseRateLimit, readQ
 export type { QueueFlow, RateLimit } from './lib/flow-control';
 export type { EnqueueItem } from './lib/queue-client';
 export type { EnqueueOptions } from './lib/enqueue-options';
+export { MOST_PARENTS } from './lib/dependencies';
+export type { ParentRef } from './lib/dependencies';
 export { JobHandle } from './lib/job-handle';
 export { JobSubscription } from './lib/job-subscription';
 export type {

@@ -1,4 +1,4 @@
-import { deliverWebhook, exportDataset, generateReport, sendEmail, catalogueList, QUEUES_BY_PRIORITY } from '@jobq/job-defs';
+import { deliverWebhook, emailExportLink, exportDataset, generateReport, sendEmail, catalogueList, QUEUES_BY_PRIORITY } from '@jobq/job-defs';
 import { Redis } from 'ioredis';
 import { QueueClient, Worker, handle, type QueueConfig } from '../src';
 import { deletePrefix } from '@jobq/testing';
@@ -29,6 +29,10 @@ describe('catalogue contracts end to end', () => {
           for (let i = 1; i <= d.chunks; i += 1) await ctx.progress((100 * i) / d.chunks, `chunk ${i}/${d.chunks}`);
           return { dataset: d.dataset, chunks: d.chunks, rows: d.chunks * d.rowsPerChunk, checksum: 'abc' };
         }),
+        handle(emailExportLink, async (p, ctx) => {
+          const exports = [...(await ctx.parentResults(exportDataset))].map(([jobId, r]) => ({ jobId, dataset: r.dataset, rows: r.rows, checksum: r.checksum, link: `${p.linkBase}/${jobId}` }));
+          return { messageId: `<${p.to}>`, exports };
+        }),
       ],
     });
     await worker.start();
@@ -41,7 +45,7 @@ describe('catalogue contracts end to end', () => {
   });
 
   it('covers every contract of the catalogue', () => {
-    expect(catalogueList.map((c) => c.name).sort()).toEqual(['dataset.export', 'email.send', 'report.generate', 'webhook.deliver']);
+    expect(catalogueList.map((c) => c.name).sort()).toEqual(['dataset.email-link', 'dataset.export', 'email.send', 'report.generate', 'webhook.deliver']);
   });
 
   it('email.send', async () => {
@@ -70,5 +74,14 @@ describe('catalogue contracts end to end', () => {
     const job = await client.enqueue(exportDataset, { dataset: 'users', chunks: 4, rowsPerChunk: 10, chunkDelayMs: 0 });
     expect(await job.result()).toEqual({ dataset: 'users', chunks: 4, rows: 40, checksum: 'abc' });
     expect(await job.progress()).toEqual({ percent: 100, message: 'chunk 4/4' });
+  });
+
+  it('dataset.email-link runs after its dataset.export parent and reads its typed result', async () => {
+    const exportJob = await client.enqueue(exportDataset, { dataset: 'orders', chunks: 2, rowsPerChunk: 5, chunkDelayMs: 0 });
+    const link = await client.enqueue(emailExportLink, { to: 'ana@example.com' }, { dependsOn: [exportJob] });
+    expect(await link.result()).toEqual({
+      messageId: '<ana@example.com>',
+      exports: [{ jobId: exportJob.id, dataset: 'orders', rows: 10, checksum: 'abc', link: `http://localhost:9181/${exportJob.id}` }],
+    });
   });
 });

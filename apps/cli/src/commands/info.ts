@@ -15,7 +15,7 @@ export interface InfoJson {
   readonly workers: { readonly online: number; readonly busy: number; readonly idle: number; readonly quiet: number; readonly stopping: number };
 }
 
-type QueueCountsJson = Pick<QueueCounts, 'queue' | 'waiting' | 'active' | 'delayed' | 'succeeded' | 'failed' | 'canceled'>;
+type QueueCountsJson = Pick<QueueCounts, 'queue' | 'waiting' | 'active' | 'delayed' | 'succeeded' | 'failed' | 'canceled' | 'deferred'>;
 
 /** Registers `jobq info`. */
 export function infoCommand(program: Command, context: (cmd: Command) => CommandContext): void {
@@ -63,6 +63,7 @@ export function toInfoJson(counts: readonly QueueCounts[], workers: readonly Wor
       succeeded: c.succeeded,
       failed: c.failed,
       canceled: c.canceled,
+      deferred: c.deferred,
       workers: workers.filter((w) => w.queues.includes(c.queue)).length,
       paused: flows.get(c.queue)?.paused ?? false,
       rateLimit: flows.get(c.queue)?.rateLimit ?? null,
@@ -84,11 +85,12 @@ export function renderInfo(out: Output, info: InfoJson): string {
     count(q.delayed),
     q.succeeded ? c.green(count(q.succeeded)) : '0',
     q.failed ? c.red(count(q.failed)) : '0',
+    count(q.deferred),
     String(q.workers),
     c.yellow(bar(backlog(q), max, barWidth)),
   ]);
   const table = info.queues.length
-    ? out.table(['QUEUE', 'WAITING', 'ACTIVE', 'DELAYED', 'SUCCEEDED', 'FAILED', 'WORKERS', 'BACKLOG'], rows, ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'left'])
+    ? out.table(['QUEUE', 'WAITING', 'ACTIVE', 'DELAYED', 'SUCCEEDED', 'FAILED', 'DEFERRED', 'WORKERS', 'BACKLOG'], rows, ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left'])
     : c.dim('No queues yet.');
   const w = info.workers;
   const stopping = `${w.quiet ? `, ${w.quiet} quiet` : ''}${w.stopping ? `, ${w.stopping} stopping` : ''}`;

@@ -1,4 +1,4 @@
-import type { JobDetail, JobState, QueueInspector } from '@jobq/queue-core';
+import type { JobDependencies, JobDetail, JobState, QueueInspector } from '@jobq/queue-core';
 import type { Command } from 'commander';
 import { jobId, queueName } from '../args';
 import { CliError } from '../cli-error';
@@ -37,6 +37,18 @@ export interface JobJson {
   readonly timeoutMs: number | null;
   /** Size of the stored job JSON, bytes. */
   readonly storedBytes: number;
+  /**
+   * Jobs this one was enqueued depending on (`dependsOn`; the first 50, with
+   * their states), how many in all, and how many have not succeeded yet.
+   */
+  readonly parents: JobDependencies['parents'];
+  readonly parentsTotal: number;
+  readonly pendingParents: number;
+  /** Jobs enqueued depending on this one (up to 50, with their states), and how many in all. */
+  readonly children: JobDependencies['children'];
+  readonly childrenTotal: number;
+  /** The parent whose failure (or removal) failed this job (`JOBQ_PARENT_FAILED`), while it is failed. */
+  readonly failedParent: string | null;
 }
 
 /** Parses stored JSON; the raw text when it is not JSON. */
@@ -57,12 +69,13 @@ function jsonOrText(raw: Buffer | null): unknown {
  */
 export async function toJobJson(d: JobDetail, inspector: QueueInspector): Promise<JobJson> {
   const whole = (field: 'payload' | 'result' | 'error' | 'code' | 'stack') => inspector.rawValue(d.queue, d.id, field);
-  const [payload, result, message, code, stack] = await Promise.all([
+  const [payload, result, message, code, stack, deps] = await Promise.all([
     whole('payload'),
     d.result === null ? null : whole('result'),
     d.error ? whole('error') : null,
     d.error ? whole('code') : null,
     d.error ? whole('stack') : null,
+    inspector.dependencies(d.queue, d.id),
   ]);
   return {
     id: d.id,
@@ -86,6 +99,12 @@ export async function toJobJson(d: JobDetail, inspector: QueueInspector): Promis
     progress: d.progress ? { percent: d.progress.percent, ...(d.progress.message ? { message: d.progress.message.text } : {}) } : null,
     timeoutMs: d.options.timeoutMs,
     storedBytes: d.storedBytes,
+    parents: deps.parents,
+    parentsTotal: deps.parentsTotal,
+    pendingParents: deps.pendingParents,
+    children: deps.children,
+    childrenTotal: deps.childrenTotal,
+    failedParent: d.state === 'failed' ? deps.failedParent : null,
   };
 }
 
@@ -126,7 +145,7 @@ Examples:
 function render(out: Output, j: JobJson, cut: boolean): string {
   const { c } = out;
   const now = Date.now();
-  const stateColor = { waiting: c.cyan, active: c.blue, delayed: c.magenta, succeeded: c.green, failed: c.red, canceled: c.yellow }[j.state];
+  const stateColor = { waiting: c.cyan, active: c.blue, delayed: c.magenta, succeeded: c.green, failed: c.red, canceled: c.yellow, deferred: c.yellow }[j.state];
   const field = (label: string, value: string) => `  ${c.dim(label.padEnd(12))}${value}`;
   const time = (at: number | null) => (at === null ? '-' : `${timestamp(at)} (${ago(at, now)})`);
   const lines = [`${c.bold(`Job ${j.id}`)} on ${c.bold(j.queue)}: ${stateColor(j.state)}`, field('name', j.name ?? '-')];
@@ -142,6 +161,13 @@ function render(out: Output, j: JobJson, cut: boolean): string {
   if (j.worker) lines.push(field('worker', j.worker));
   if (j.progress) lines.push(field('progress', `${j.progress.percent}%${j.progress.message ? ` ${j.progress.message}` : ''}`));
   lines.push(field('stored', bytes(j.storedBytes)));
+  const links = (list: JobJson['parents'], total: number) =>
+    `${list.map((l) => `${l.id} ${l.state}`).join(', ')}${total > list.length ? c.dim(` … and ${count(total - list.length)} more`) : ''}`;
+  if (j.parentsTotal > 0) {
+    lines.push(field('parents', `${count(j.parentsTotal)}${j.pendingParents > 0 ? c.yellow(` (waiting for ${count(j.pendingParents)})`) : ''}: ${links(j.parents, j.parentsTotal)}`));
+  }
+  if (j.childrenTotal > 0) lines.push(field('children', `${count(j.childrenTotal)}: ${links(j.children, j.childrenTotal)}`));
+  if (j.failedParent) lines.push(field('failed by', c.red(`parent ${j.failedParent}`)));
   const block = (title: string, text: string, color: (s: string) => string = (s) => s) => {
     const shown = cut ? clip(text, SHOWN_CHARS, SHOWN_LINES) : { text, truncated: false, totalChars: text.length };
     lines.push('', c.bold(title), indent(color(shown.text)));

@@ -131,7 +131,7 @@ Examples:
 }
 
 function timeHeading(state: JobState): string {
-  return { waiting: 'CREATED', active: 'STARTED', delayed: 'RUNS', succeeded: 'FINISHED', failed: 'FINISHED', canceled: 'CANCELED' }[state];
+  return { waiting: 'CREATED', active: 'STARTED', delayed: 'RUNS', succeeded: 'FINISHED', failed: 'FINISHED', canceled: 'CANCELED', deferred: 'CREATED' }[state];
 }
 
 function when(j: JobRowJson, now: number): string {

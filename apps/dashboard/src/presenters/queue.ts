@@ -22,10 +22,11 @@ const WHEN_LABEL: Record<JobState, string> = {
   succeeded: 'Finished',
   failed: 'Failed',
   canceled: 'Canceled',
+  deferred: 'Created',
 };
 
 /** States whose jobs can be canceled from a list. */
-const CANCELABLE: ReadonlySet<JobState> = new Set(['waiting', 'delayed', 'active']);
+const CANCELABLE: ReadonlySet<JobState> = new Set(['waiting', 'delayed', 'active', 'deferred']);
 
 /** View model of the queue page: state tabs, the list, pagination, bulk actions. */
 export function presentQueue(input: QueuePageInput, links: Links, canWrite: boolean, now: number) {
@@ -93,7 +94,7 @@ export function presentQueue(input: QueuePageInput, links: Links, canWrite: bool
 }
 
 function presentRow(j: JobSummary, links: Links, canWrite: boolean, now: number) {
-  const when = j.state === 'waiting' ? j.createdAt : j.state === 'active' ? j.startedAt : j.state === 'delayed' ? j.runAt : j.finishedAt;
+  const when = j.state === 'waiting' || j.state === 'deferred' ? j.createdAt : j.state === 'active' ? j.startedAt : j.state === 'delayed' ? j.runAt : j.finishedAt;
   return {
     id: j.id,
     href: links.job(j.queue, j.id),

@@ -1,7 +1,8 @@
-import { deliverWebhook, exportDataset, generateReport, sendEmail } from '@jobq/job-defs';
+import { deliverWebhook, emailExportLink, exportDataset, generateReport, sendEmail } from '@jobq/job-defs';
 import { handle, type BoundHandler } from '@jobq/queue-core';
 import type { EmailTransport } from '../email/transport';
 import { createDeliverWebhook, type DeliverWebhookDeps } from './deliver-webhook';
+import { createEmailExportLink } from './email-export-link';
 import { createExportDataset } from './export-dataset';
 import { createGenerateReport } from './generate-report';
 import { createSendEmail } from './send-email';
@@ -19,5 +20,6 @@ export function catalogueHandlers(deps: HandlerDeps): BoundHandler[] {
     handle(deliverWebhook, createDeliverWebhook(deps.webhook)),
     handle(generateReport, createGenerateReport()),
     handle(exportDataset, createExportDataset()),
+    handle(emailExportLink, createEmailExportLink({ transport: deps.emailTransport })),
   ];
 }

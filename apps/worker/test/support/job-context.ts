@@ -28,6 +28,9 @@ export function fakeJobContext(overrides: Partial<JobContext> = {}): FakeJobCont
     log: (message) => {
       logs.push(message);
     },
+    parents: [],
+    parentResult: (_contract, id) => Promise.reject(new Error(`job ${id} is not a parent`)),
+    parentResults: () => Promise.resolve(new Map()),
     ...overrides,
     reports,
     logs,

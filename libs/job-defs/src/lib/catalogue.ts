@@ -1,5 +1,6 @@
 import type { AnyJobContract } from './contract';
 import { deliverWebhook } from './jobs/deliver-webhook';
+import { emailExportLink } from './jobs/email-export-link';
 import { exportDataset } from './jobs/export-dataset';
 import { generateReport } from './jobs/generate-report';
 import { sendEmail } from './jobs/send-email';
@@ -10,6 +11,7 @@ export const catalogue = Object.freeze({
   [deliverWebhook.name]: deliverWebhook,
   [generateReport.name]: generateReport,
   [exportDataset.name]: exportDataset,
+  [emailExportLink.name]: emailExportLink,
 } as const);
 
 /** Every example contract, as a list. */

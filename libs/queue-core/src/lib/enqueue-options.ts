@@ -1,5 +1,6 @@
 import type { AnyJobContract, BackoffPolicy } from '@jobq/job-defs';
 import { z } from 'zod';
+import { resolveParents, type ParentRef } from './dependencies';
 import { InvalidArgumentError } from './errors';
 import type { StoredJob } from './records';
 
@@ -24,6 +25,13 @@ export interface EnqueueOptions {
   readonly keepResultSeconds?: number;
   /** Retention of a failed job. @defaultValue the contract's `keepFailedSeconds` */
   readonly keepFailedSeconds?: number;
+  /**
+   * Jobs of the same queue this one waits for (ids or `JobHandle`s; at most
+   * `MOST_PARENTS`). The job stays `deferred` until every parent succeeded; if one
+   * fails for good, this job fails too (`JOBQ_PARENT_FAILED`). Parents must exist
+   * already (or come earlier in the same `enqueueMany` call).
+   */
+  readonly dependsOn?: readonly ParentRef[];
 }
 
 const optionsSchema = z
@@ -43,6 +51,8 @@ const optionsSchema = z
     timeoutMs: z.number().int().min(1).optional(),
     keepResultSeconds: z.number().int().min(1).optional(),
     keepFailedSeconds: z.number().int().min(1).optional(),
+    // checked by resolveParents (handles are class instances)
+    dependsOn: z.unknown().optional(),
   })
   .strict();
 
@@ -55,6 +65,8 @@ export interface ResolvedJobOptions {
   readonly backoff: StoredJob['options']['backoff'] | undefined;
   readonly timeoutMs: number;
   readonly jobq: StoredJob['options']['jobq'];
+  /** Parent ids (same queue), each once. */
+  readonly parents: readonly string[];
 }
 
 /**
@@ -62,6 +74,7 @@ export interface ResolvedJobOptions {
  * bad options, their paths prefixed with `itemPath` (the item index of a bulk enqueue).
  */
 export function resolveEnqueueOptions(contract: AnyJobContract, options: EnqueueOptions = {}, now = Date.now(), itemPath = ''): ResolvedJobOptions {
+  const parents = resolveParents(contract.queue, options?.dependsOn, itemPath, itemPath === '' ? null : Number(itemPath));
   const path = (p: string) => [itemPath, p].filter((s) => s !== '').join('.') || 'options';
   const parsed = optionsSchema.safeParse(options ?? {});
   if (!parsed.success) {
@@ -87,6 +100,8 @@ export function resolveEnqueueOptions(contract: AnyJobContract, options: Enqueue
       retries,
       keepResultSeconds: o.keepResultSeconds ?? d.keepResultSeconds,
       keepFailedSeconds: o.keepFailedSeconds ?? d.keepFailedSeconds,
+      ...(parents.length > 0 ? { parents: parents.length } : {}),
     },
+    parents,
   };
 }

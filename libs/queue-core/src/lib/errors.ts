@@ -15,7 +15,11 @@ export type QueueErrorCode =
   | 'JOBQ_CONTRACT_MISMATCH'
   | 'JOBQ_CLOSED'
   | 'JOBQ_JOB_CANCELED'
-  | 'JOBQ_JOB_ALREADY_FINISHED';
+  | 'JOBQ_JOB_ALREADY_FINISHED'
+  | 'JOBQ_PARENT_NOT_FOUND'
+  | 'JOBQ_PARENT_FAILED'
+  | 'JOBQ_CROSS_QUEUE_DEPENDENCY'
+  | 'JOBQ_PARENT_RESULT_UNAVAILABLE';
 
 /** One field that failed validation: a dotted path and what was wrong with it. */
 export interface FieldIssue {
@@ -231,5 +235,74 @@ export class UnrecoverableError extends Error {
     super(message);
     this.name = 'UnrecoverableError';
     this.code = code;
+  }
+}
+
+/**
+ * A job was enqueued depending on a job id that does not exist on its queue
+ * (never enqueued, removed, expired, or later in the same bulk call). Nothing
+ * was written.
+ */
+export class ParentNotFoundError extends QueueError {
+  /** The parent id that was not found. */
+  readonly parentId: string;
+  /** Index of the bulk item that named it (`null` for a single enqueue). */
+  readonly item: number | null;
+
+  constructor(queue: string, parentId: string, item: number | null = null) {
+    super(
+      'JOBQ_PARENT_NOT_FOUND',
+      `${item === null ? '' : `Item ${item}: `}parent job "${parentId}" does not exist on queue "${queue}"; nothing was enqueued. A parent must be enqueued before its children (or earlier in the same bulk call).`,
+    );
+    this.parentId = parentId;
+    this.item = item;
+  }
+}
+
+/**
+ * A job was enqueued depending on a job that already failed for good: it could
+ * never run, so it is refused and nothing is written. Also the error code stored
+ * on a deferred job failed because a parent failed for good or was removed.
+ */
+export class ParentFailedError extends QueueError {
+  /** The failed parent. */
+  readonly parentId: string;
+  /** Index of the bulk item that named it (`null` for a single enqueue). */
+  readonly item: number | null;
+
+  constructor(queue: string, parentId: string, item: number | null = null) {
+    super(
+      'JOBQ_PARENT_FAILED',
+      `${item === null ? '' : `Item ${item}: `}parent job "${parentId}" on queue "${queue}" has failed for good, so a job depending on it could never run; nothing was enqueued. Retry the parent first.`,
+    );
+    this.parentId = parentId;
+    this.item = item;
+  }
+}
+
+/**
+ * A job was enqueued depending on a job of another queue. Dependencies work
+ * between jobs of one queue only (every step is one atomic script on one queue's
+ * keys). Nothing was written.
+ */
+export class CrossQueueDependencyError extends QueueError {
+  constructor(queue: string, parentQueue: string, parentId: string, item: number | null = null) {
+    super(
+      'JOBQ_CROSS_QUEUE_DEPENDENCY',
+      `${item === null ? '' : `Item ${item}: `}a job on queue "${queue}" cannot depend on job "${parentId}" of queue "${parentQueue}": dependencies work between jobs of the same queue only; nothing was enqueued.`,
+    );
+  }
+}
+
+/**
+ * `ctx.parentResult` asked for a result that cannot be read: the id is not a
+ * parent of the running job, or the parent has not succeeded (it was retried by
+ * hand after failing) or its result expired (`keepResultSeconds`) or was removed.
+ * Thrown out of a handler, it fails the job at once (a retry would not bring the
+ * result back).
+ */
+export class ParentResultUnavailableError extends QueueError {
+  constructor(jobId: string, parentId: string, why: string) {
+    super('JOBQ_PARENT_RESULT_UNAVAILABLE', `Job "${jobId}" cannot read the result of parent job "${parentId}": ${why}.`);
   }
 }

@@ -1,4 +1,4 @@
-import type { AnyJobContract, HandlerResultOf, ParsedPayloadOf } from '@jobq/job-defs';
+import type { AnyJobContract, HandlerResultOf, ParsedPayloadOf, ResultOf } from '@jobq/job-defs';
 
 /** What a handler learns about the job it runs. */
 export interface JobContext {
@@ -28,6 +28,22 @@ export interface JobContext {
    * 1 KB, and only the newest 200 lines of a job are kept.
    */
   log(message: string): void;
+  /** Ids of the jobs this one was enqueued depending on (`dependsOn`), in order; empty for most jobs. */
+  readonly parents: readonly string[];
+  /**
+   * The typed result of parent `id` (a job of `contract`). Rejects with
+   * `ParentResultUnavailableError` when `id` is not a parent or its result is gone
+   * (its `keepResultSeconds` ran out, or it was removed), and with
+   * `JobContractMismatchError` when the parent is a job of another contract.
+   */
+  parentResult<C extends AnyJobContract>(contract: C, id: string): Promise<ResultOf<C>>;
+  /**
+   * The typed results of every parent that is a job of `contract`, by parent id
+   * in `parents` order (read 500 per Redis call). Rejects with
+   * `ParentResultUnavailableError` when any parent no longer exists (its contract
+   * cannot be told, so the map could be silently incomplete).
+   */
+  parentResults<C extends AnyJobContract>(contract: C): Promise<Map<string, ResultOf<C>>>;
 }
 
 /** A function that does the work of contract `C`: typed payload in, typed result out. */

@@ -7,7 +7,7 @@ import { sendJobCancel } from './worker-control';
 /** What a cancel did. */
 export type CancelOutcome =
   /** A waiting or delayed job: it is `canceled` now. */
-  | { readonly state: 'canceled'; readonly from: 'waiting' | 'delayed' }
+  | { readonly state: 'canceled'; readonly from: 'waiting' | 'delayed' | 'deferred' }
   /**
    * A running job: marked, so it ends `canceled` whatever its handler does, and
    * its worker was told to abort the handler's `signal` (`notified` false when
@@ -40,14 +40,17 @@ export function runCancelScript(scripts: QueueScripts, prefix: string, queue: st
  */
 export function cancelOutcome(reply: readonly (string | number)[], queue: string, id: string): CancelOutcome | { readonly notify: string } {
   const code = Number(reply[0]);
-  if (code === 1) return { state: 'canceled', from: String(reply[1]) === 'delayed' ? 'delayed' : 'waiting' };
+  if (code === 1) {
+    const from = String(reply[1]);
+    return { state: 'canceled', from: from === 'delayed' || from === 'deferred' ? from : 'waiting' };
+  }
   if (code === 2) {
     const worker = String(reply[1] ?? '');
     return worker === '' ? { state: 'cancel-requested', worker: null, notified: false } : { notify: worker };
   }
   if (code === 0) throw new JobNotFoundError(queue, id);
   if (code === -1) throw new JobAlreadyFinishedError(queue, id, String(reply[1]));
-  throw new InvalidArgumentError(`Job "${id}" on queue "${queue}" is not waiting, delayed or running, so it cannot be canceled.`);
+  throw new InvalidArgumentError(`Job "${id}" on queue "${queue}" is not waiting, delayed, deferred or running, so it cannot be canceled.`);
 }
 
 /** Cancels job `id` of `queue` on one connection: {@link runCancelScript}, then tells the worker of a running job. */

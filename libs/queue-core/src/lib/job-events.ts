@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { queueKeys } from './keys';
 
 /** Every state change a job event records. */
-export const JOB_EVENT_NAMES = ['waiting', 'delayed', 'active', 'progress', 'succeeded', 'failed', 'retrying', 'stalled', 'removed', 'canceled', 'paused', 'resumed'] as const;
+export const JOB_EVENT_NAMES = ['waiting', 'delayed', 'active', 'progress', 'succeeded', 'failed', 'retrying', 'stalled', 'removed', 'canceled', 'paused', 'resumed', 'deferred'] as const;
 /** A job event name. */
 export type JobEventName = (typeof JOB_EVENT_NAMES)[number];
 
@@ -22,7 +22,8 @@ export interface JobEvent {
   /**
    * Small JSON detail: `{percent, message?}` (progress), `{message, code}`
    * (failed, retrying, plus `runAt`), `{attempt}` (active), `{runAt}` (delayed),
-   * `{stalls}` (stalled).
+   * `{stalls}` (stalled), `{parents}` (deferred: parents not succeeded yet); a
+   * failure caused by a parent (`JOBQ_PARENT_FAILED`) adds `parent`.
    */
   readonly data?: unknown;
 }

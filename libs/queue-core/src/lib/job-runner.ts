@@ -3,6 +3,7 @@ import { backoffDelay } from './backoff';
 import {
   JobCanceledError,
   JobTimeoutError,
+  ParentResultUnavailableError,
   PayloadValidationError,
   QueueError,
   ResultValidationError,
@@ -10,6 +11,7 @@ import {
   UnrecoverableError,
 } from './errors';
 import type { BoundHandler, JobContext } from './handler';
+import { noParents, type ParentReader } from './parent-results';
 import type { JobProgress, StoredJob } from './records';
 import { toFieldIssues } from './validation';
 
@@ -85,7 +87,9 @@ function isPermanent(err: unknown): boolean {
     err instanceof PayloadValidationError ||
     err instanceof ResultValidationError ||
     err instanceof UnknownJobError ||
-    err instanceof JobCanceledError
+    err instanceof JobCanceledError ||
+    // a parent result that is gone (or never was) does not come back on a retry
+    err instanceof ParentResultUnavailableError
   );
 }
 
@@ -123,6 +127,7 @@ export async function runAttempt(
   controller: AbortController,
   reportProgress: (p: JobProgress) => Promise<void>,
   log: (message: string) => void = () => undefined,
+  parents?: ParentReader,
 ): Promise<AttemptOutcome> {
   const started = Date.now();
   if (!job.stored) {
@@ -147,7 +152,10 @@ export async function runAttempt(
     });
     aborted.catch(() => undefined);
     timer = setTimeout(() => controller.abort(new JobTimeoutError(name, timeoutMs)), timeoutMs);
+    const parentCount = stored.options.jobq?.parents ?? 0;
+    const dependencies = parents && parentCount > 0 ? await parents.context(job.queue, job.id, parentCount) : noParents(job.id);
     const ctx: JobContext = {
+      ...dependencies,
       id: job.id,
       name,
       queue: job.queue,

@@ -6,7 +6,7 @@
  */
 
 /** Job states a queue holds. */
-export const JOB_STATES = ['waiting', 'active', 'delayed', 'succeeded', 'failed', 'canceled'] as const;
+export const JOB_STATES = ['waiting', 'active', 'delayed', 'succeeded', 'failed', 'canceled', 'deferred'] as const;
 /** A job state. */
 export type JobState = (typeof JOB_STATES)[number];
 /**
@@ -77,6 +77,14 @@ export interface QueueKeys {
   readonly canceling: string;
   /** String per rate-limit window (`floor(now / limitMs)`): job starts counted in it; expires after the window. */
   rate(window: number): string;
+  /** Zset: id -> enqueued-at ms of jobs waiting for their parents (`deferred`); see lua/dependencies.ts. */
+  readonly deferred: string;
+  /** Set per deferred job: the ids of its parents that have not succeeded yet. */
+  deps(id: string): string;
+  /** List per job: every parent it was enqueued with, in order (kept until the job is deleted). */
+  parents(id: string): string;
+  /** Set per job: the jobs that were enqueued depending on it. */
+  children(id: string): string;
 }
 
 /** Keys of a queue `queue` under `prefix`. */
@@ -108,6 +116,10 @@ export function queueKeys(prefix: string, queue: string): QueueKeys {
     flow: `${x}flow`,
     canceling: `${x}canceling`,
     rate: (window) => `${x}flow:rate:${window}`,
+    deferred: `${x}idx:deferred`,
+    deps: (id) => `${x}deps:${id}`,
+    parents: (id) => `${x}parents:${id}`,
+    children: (id) => `${x}children:${id}`,
   };
 }
 

@@ -2,7 +2,7 @@ import type { AnyJobContract, PayloadOf } from '@jobq/job-defs';
 import type { Redis } from 'ioredis';
 import type { QueueConfig } from './config';
 import { resolveEnqueueOptions, type EnqueueOptions, type ResolvedJobOptions } from './enqueue-options';
-import { ClosedError, InvalidArgumentError, JobIdConflictError, PayloadValidationError, type FieldIssue } from './errors';
+import { ClosedError, InvalidArgumentError, JobIdConflictError, ParentFailedError, ParentNotFoundError, PayloadValidationError, QueueError, type FieldIssue } from './errors';
 import { JobEventReader } from './event-reader';
 import { JobHandle } from './job-handle';
 import { JobSubscription, type SubscribeOptions } from './job-subscription';
@@ -167,12 +167,15 @@ export class QueueClient {
       try {
         return { payload: item.payload, options: resolveEnqueueOptions(contract, item.options, now, at) };
       } catch (err) {
+        // typed dependency errors (cross-queue) are thrown as they are
+        if (err instanceof QueueError && err.code !== 'JOBQ_INVALID_ARGUMENT') throw err;
         optionErrors.push((err as Error).message);
         return null;
       }
     });
     if (issues.length > 0) throw new PayloadValidationError(contract.name, issues);
     if (optionErrors.length > 0) throw new InvalidArgumentError(optionErrors.join('; '));
+    if (prepared.length > BULK_BATCH) await this.checkParents(contract.queue, prepared as { options: ResolvedJobOptions }[]);
 
     const prefix = this.conn.config.prefix;
     const k = queueKeys(prefix, contract.queue);
@@ -181,8 +184,10 @@ export class QueueClient {
     await this.registerQueue(contract.queue);
     for (let start = 0; start < prepared.length; start += BULK_BATCH) {
       const batch = prepared.slice(start, start + BULK_BATCH) as { payload: unknown; options: ResolvedJobOptions }[];
-      const args: (string | number)[] = [this.conn.config.eventsMaxLen, now];
-      for (const p of batch) args.push(p.options.jobId ?? '', contract.name, storedJobJson(contract.name, p.payload, p.options, now), p.options.runAt ?? 0);
+      const args: (string | number)[] = [this.conn.config.eventsMaxLen, now, k.base];
+      for (const p of batch) {
+        args.push(p.options.jobId ?? '', contract.name, storedJobJson(contract.name, p.payload, p.options, now), p.options.runAt ?? 0, p.options.parents.join(','));
+      }
       const written = start > 0 ? `Jobs 0-${start - 1} were written; ` : '';
       const reply = await this.conn.call(
         {
@@ -197,11 +202,44 @@ export class QueueClient {
         if (indexed) conflict.message = `Item ${index}: ${conflict.message}`;
         throw conflict;
       }
+      if (reply[0] === 'missingParent' || reply[0] === 'failedParent') {
+        const item = indexed ? start + Number(reply[1]) : null;
+        const Err = reply[0] === 'missingParent' ? ParentNotFoundError : ParentFailedError;
+        throw new Err(contract.queue, String(reply[2]), item);
+      }
       for (let i = 1; i < reply.length; i += 2) {
         handles.push(new JobHandle(this.conn, this.results, contract, String(reply[i]), Number(reply[i + 1]) === 1));
       }
     }
     return handles;
+  }
+
+  /**
+   * A bulk call of several batches: checks up front that every parent outside the
+   * call exists and has not failed, so a bad dependency in a later batch is refused
+   * before the first batch is written (each batch's script checks again, atomically).
+   */
+  private async checkParents(queue: string, prepared: readonly { options: ResolvedJobOptions }[]): Promise<void> {
+    const k = queueKeys(this.conn.config.prefix, queue);
+    const earlier = new Set<string>();
+    const outside: { item: number; id: string }[] = [];
+    for (const [i, p] of prepared.entries()) {
+      for (const id of p.options.parents) if (!earlier.has(id)) outside.push({ item: i, id });
+      if (p.options.jobId !== undefined) earlier.add(p.options.jobId);
+    }
+    for (let start = 0; start < outside.length; start += BULK_BATCH) {
+      const chunk = outside.slice(start, start + BULK_BATCH);
+      const replies = await this.conn.call({ what: `check of ${chunk.length} parent jobs`, writes: 'nothing was written' }, (redis) => {
+        const pipeline = redis.pipeline();
+        for (const { id } of chunk) pipeline.hexists(k.jobs, id).sismember(k.failed, id);
+        return pipeline.exec();
+      });
+      chunk.forEach(({ item, id }, i) => {
+        const [[, exists], [, failed]] = [replies?.[i * 2] ?? [null, 0], replies?.[i * 2 + 1] ?? [null, 0]];
+        if (Number(exists) !== 1) throw new ParentNotFoundError(queue, id, item);
+        if (Number(failed) === 1) throw new ParentFailedError(queue, id, item);
+      });
+    }
   }
 
   /** Adds the queue to the set of known queues (once per client; the dashboard lists it). */

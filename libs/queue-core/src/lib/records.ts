@@ -25,6 +25,8 @@ export interface StoredJob {
       retries: number;
       keepResultSeconds: number;
       keepFailedSeconds: number;
+      /** How many parents the job was enqueued with (absent: none); see `EnqueueOptions.dependsOn`. */
+      parents?: number;
     };
   };
   status: 'created' | 'retrying' | 'succeeded' | 'failed';
@@ -61,6 +63,10 @@ export interface RunRecord {
   stalls?: number;
   /** Set (ms) when an operator canceled the job while it ran: it ends `canceled` whatever its handler does. */
   cancelRequested?: number;
+  /** Run-at ms asked for at enqueue by a deferred job (0 = at once when released). */
+  runAt?: number;
+  /** The parent whose failure (or removal) failed this job (`JOBQ_PARENT_FAILED`). */
+  failedParent?: string;
 }
 
 /** Parses a run-record hash as read from Redis (string values). */
@@ -80,6 +86,8 @@ export function parseRunRecord(raw: Record<string, string>): RunRecord {
     stack: raw['stack'],
     stalls: num(raw['stalls']),
     cancelRequested: num(raw['cancelRequested']),
+    runAt: num(raw['runAt']),
+    failedParent: raw['failedParent'],
   };
 }
 

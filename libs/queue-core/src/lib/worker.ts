@@ -7,6 +7,7 @@ import { FinishBatcher, type PendingFinish } from './finish-batcher';
 import type { BoundHandler } from './handler';
 import { parseStoredJob, runAttempt, slotKey, UNREADABLE, type AttemptOutcome, type TakenJob } from './job-runner';
 import { JobLogWriter } from './job-log';
+import { ParentReader } from './parent-results';
 import { globalKeys, hourOf, minuteOf, queueKeys, type QueueKeys } from './keys';
 import { QueueScripts, type TakeReply } from './lua';
 import type { JobProgress, StoredJob, WorkerInfo } from './records';
@@ -127,6 +128,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
   private readonly takeKeys: string[];
   private readonly identity: { hostname: string; pid: number };
   private readonly running = new Map<string, RunningJob>();
+  /** Reads parents and their results for `ctx.parentResult(s)` (jobs enqueued with `dependsOn`). */
+  private readonly parentReader: ParentReader;
   private redis: Redis | null = null;
   /** Connection for the idle wait (BLPOP on the queues' wake lists). */
   private blocking: Redis | null = null;
@@ -168,6 +171,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     this.keysByQueue = new Map(this.options.queues.map((q, i) => [q, this.keys[i]]));
     this.takeKeys = this.keys.flatMap((k) => [k.waiting, k.active, k.jobs, k.delayed, k.events, k.wake, k.flow]);
     this.identity = { hostname: options.hostname ?? osHostname(), pid: options.pid ?? process.pid };
+    this.parentReader = new ParentReader(() => this.live, config.prefix);
   }
 
   /** The connection and scripts; only used between start() and close(). */
@@ -529,6 +533,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       (message) => {
         if (!entry.abandoned) log.add(message);
       },
+      this.parentReader,
     )
       // The job's log lines land before its outcome (bounded: logging is best effort).
       .then((outcome) => {

@@ -8,6 +8,8 @@ export { boundText, shortText, VALUE_LIMITS } from './bounded';
 export type { BoundedText } from './bounded';
 export type { WorkerView } from './worker-records';
 export { JOB_VALUE_FIELDS } from './types';
+export { MOST_LISTED_LINKS } from './dependencies';
+export type { DependencyLink, JobDependencies } from './dependencies';
 export type {
   JobDetail,
   JobOptionsSummary,

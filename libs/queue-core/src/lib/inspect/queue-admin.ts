@@ -44,7 +44,7 @@ export interface BulkOutcome {
 }
 
 /** States that can be emptied (running jobs belong to their workers). */
-export const EMPTYABLE_STATES = ['waiting', 'delayed', 'succeeded', 'failed', 'canceled'] as const;
+export const EMPTYABLE_STATES = ['waiting', 'delayed', 'succeeded', 'failed', 'canceled', 'deferred'] as const;
 /** A state that can be emptied. */
 export type EmptyableState = (typeof EMPTYABLE_STATES)[number];
 
@@ -250,8 +250,8 @@ export class QueueAdmin {
     if (!isEmptyable(state)) throw new InvalidArgumentError(`The ${state} jobs of a queue belong to their workers and cannot be emptied.`);
     const k = queueKeys(this.prefix, queue);
     let removed = 0;
-    if (state === 'waiting' || state === 'delayed') {
-      const [kind, source] = state === 'waiting' ? ['list', k.waiting] : ['zset', k.delayed];
+    if (state === 'waiting' || state === 'delayed' || state === 'deferred') {
+      const [kind, source] = state === 'waiting' ? ['list', k.waiting] : ['zset', state === 'delayed' ? k.delayed : k.deferred];
       for (;;) {
         const n = await this.run('jobqInspectEmptyChunk', [k.jobs, source, '', k.expiry, eventsKey(k)], [kind, k.base, this.chunkSize, state, this.eventsMaxLen]);
         if (n === 0) return removed;

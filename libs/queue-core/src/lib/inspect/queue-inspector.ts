@@ -4,6 +4,7 @@ import { readNameHistory, readThroughput, readThroughputHistory, type HistoryRan
 import { JOB_LOG_MAX_LINES } from '../job-log';
 import { readQueueFlow, type QueueFlow } from '../flow-control';
 import { buildJobDetail } from './job-detail';
+import { readDependencies, stateOf, type JobDependencies } from './dependencies';
 import { readWorkers, type WorkerView } from './worker-records';
 import { shortText } from './bounded';
 import { inspectScripts, type RunScript, type SummaryRow } from './lua';
@@ -88,7 +89,7 @@ export class QueueInspector {
     const pipeline = this.redis.pipeline();
     for (const queue of queues) {
       const k = queueKeys(this.prefix, queue);
-      pipeline.llen(k.waiting).llen(k.active).zcard(k.delayed).zcard(k.index('succeeded')).zcard(k.index('failed')).zcard(k.index('canceled'));
+      pipeline.llen(k.waiting).llen(k.active).zcard(k.delayed).zcard(k.index('succeeded')).zcard(k.index('failed')).zcard(k.index('canceled')).zcard(k.deferred);
     }
     const replies = (await pipeline.exec()) ?? [];
     return queues.map((queue, i) => {
@@ -97,7 +98,7 @@ export class QueueInspector {
         if (err) throw err;
         return Number(v);
       };
-      return { queue, waiting: n(0), active: n(1), delayed: n(2), succeeded: n(3), failed: n(4), canceled: n(5) };
+      return { queue, waiting: n(0), active: n(1), delayed: n(2), succeeded: n(3), failed: n(4), canceled: n(5), deferred: n(6) };
     });
   }
 
@@ -170,7 +171,7 @@ export class QueueInspector {
     if (name !== null && (state === 'succeeded' || state === 'failed' || state === 'canceled')) {
       [ids, total] = await this.rangeAndCount('zset', k.nameIndex(state, name), offset, stop);
     } else if (name !== null) {
-      const kind = state === 'delayed' ? 'zset' : 'list';
+      const kind = state === 'delayed' || state === 'deferred' ? 'zset' : 'list';
       const [scannedIds, verdicts, size] = await this.run('jobqInspectScanByName', [sourceKey(k, state), k.jobs], [kind, name, this.nameScanLimit, MOST_BYTES_IN_LUA]);
       // Jobs too long to read inside Lua get their names from the large-job reader.
       const unknown = scannedIds.filter((_, i) => Number(verdicts[i]) === -1);
@@ -206,6 +207,7 @@ export class QueueInspector {
       .lrange(k.log(id), -JOB_LOG_MAX_LINES, -1)
       .llen(k.log(id))
       .zscore(k.index('canceled'), id)
+      .zscore(k.deferred, id)
       .exec();
     const value = (i: number) => {
       const [err, v] = replies?.[i] ?? [new Error('transaction aborted'), null];
@@ -215,7 +217,7 @@ export class QueueInspector {
     const json = value(0) as string | null;
     if (json === null) return null;
     const delayedAt = value(4) as string | null;
-    const state = value(8) !== null ? 'canceled' : stateOf(value(2) === 1, value(3) === 1, delayedAt !== null, value(5) !== null);
+    const state = stateOf({ succeeded: value(2) === 1, failed: value(3) === 1, delayed: delayedAt !== null, active: value(5) !== null, canceled: value(8) !== null, deferred: value(9) !== null });
     return buildJobDetail({
       id,
       queue,
@@ -226,6 +228,16 @@ export class QueueInspector {
       log: value(6) as string[],
       logTotal: Number(value(7)),
     });
+  }
+
+  /**
+   * A job's parents and children (see `EnqueueOptions.dependsOn`) with their
+   * states: at most `MOST_LISTED_LINKS` of each, with exact totals.
+   */
+  dependencies(queue: string, id: string): Promise<JobDependencies> {
+    assertQueueName(queue);
+    assertStoredJobId(id);
+    return readDependencies(this.redis, queueKeys(this.prefix, queue), id);
   }
 
   /**
@@ -287,9 +299,8 @@ export class QueueInspector {
 
   private async stateOfJob(queue: string, id: string): Promise<JobState> {
     const k = queueKeys(this.prefix, queue);
-    const r = (await this.redis.multi().sismember(k.succeeded, id).sismember(k.failed, id).zscore(k.delayed, id).lpos(k.active, id).zscore(k.index('canceled'), id).exec()) ?? [];
-    if (r[4]?.[1] != null) return 'canceled';
-    return stateOf(r[0]?.[1] === 1, r[1]?.[1] === 1, r[2]?.[1] != null, r[3]?.[1] != null);
+    const r = (await this.redis.multi().sismember(k.succeeded, id).sismember(k.failed, id).zscore(k.delayed, id).lpos(k.active, id).zscore(k.index('canceled'), id).zscore(k.deferred, id).exec()) ?? [];
+    return stateOf({ succeeded: r[0]?.[1] === 1, failed: r[1]?.[1] === 1, delayed: r[2]?.[1] != null, active: r[3]?.[1] != null, canceled: r[4]?.[1] != null, deferred: r[5]?.[1] != null });
   }
 
   private async rangeAndCount(kind: 'list' | 'zset', key: string, start: number, stop: number): Promise<[string[], number]> {
@@ -355,17 +366,11 @@ function sourceKey(k: QueueKeys, state: JobState): string {
       return k.active;
     case 'delayed':
       return k.delayed;
+    case 'deferred':
+      return k.deferred;
     default:
       return k.index(state);
   }
-}
-
-function stateOf(succeeded: boolean, failed: boolean, delayed: boolean, active: boolean): JobState {
-  if (succeeded) return 'succeeded';
-  if (failed) return 'failed';
-  if (delayed) return 'delayed';
-  if (active) return 'active';
-  return 'waiting';
 }
 
 function minuteStart(ms: number): number {

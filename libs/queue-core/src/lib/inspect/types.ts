@@ -13,6 +13,8 @@ export interface QueueCounts {
   readonly succeeded: number;
   readonly failed: number;
   readonly canceled: number;
+  /** Jobs waiting for their parents (`EnqueueOptions.dependsOn`). */
+  readonly deferred: number;
 }
 
 /**

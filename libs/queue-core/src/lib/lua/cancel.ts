@@ -1,3 +1,4 @@
+import { DEPENDENCY_FUNCTIONS } from './dependencies';
 import { EVENT_FUNCTIONS } from './events';
 
 /** Message and code stored in the run record of a canceled job. */
@@ -13,8 +14,9 @@ export const DEFAULT_CANCELED_KEEP_SECONDS = 604_800;
  * `markCanceled(x, id, name, now, keep, events, maxlen, from)`: records the end of
  * a canceled job under the queue's `x:` key base: the `canceled` index (per
  * state and per job name), the retention deadline, the run record and a
- * `canceled` event. The caller has already taken the id out of the structure
- * that held it.
+ * `canceled` event, and fails the deferred children waiting for it (so a script
+ * including these helpers must include `DEPENDENCY_FUNCTIONS` before them). The
+ * caller has already taken the id out of the structure that held it.
  */
 export const CANCELED_FUNCTIONS = `
 local function keepOf(json)
@@ -26,6 +28,8 @@ local function keepOf(json)
 end
 local function markCanceled(x, id, name, now, keep, events, maxlen, from)
   redis.call('srem', x .. 'canceling', id)
+  -- deferred children waiting for it can never run: they fail, naming it
+  failChildren(string.sub(x, 1, #x - 2), id, now, maxlen, 'was canceled')
   redis.call('zadd', x .. 'idx:canceled', now, id)
   if name ~= '' then redis.call('zadd', x .. 'idx:canceled:name:' .. name, now, id) end
   redis.call('zadd', x .. 'expiry', tonumber(now) + keep * 1000, id)
@@ -35,7 +39,7 @@ end
 `;
 
 /**
- * Cancels one job. A waiting or delayed job is canceled at once: taken out of
+ * Cancels one job. A waiting, delayed or deferred job is canceled at once: taken out of
  * its list/zset and recorded by `markCanceled`. A running one is only marked
  * (`cancelRequested` in its run record): the caller tells its worker, and the
  * finish script ends it `canceled` whatever the handler did.
@@ -49,7 +53,7 @@ end
  * running job; {0} no such job; {-1, state} already finished; {-2} in no state
  * that can be canceled.
  */
-export const CANCEL_JOB = `${EVENT_FUNCTIONS}${CANCELED_FUNCTIONS}
+export const CANCEL_JOB = `${EVENT_FUNCTIONS}${DEPENDENCY_FUNCTIONS}${CANCELED_FUNCTIONS}
 local id, name, now = ARGV[1], ARGV[2], ARGV[3]
 if redis.call('hexists', KEYS[1], id) == 0 then return {0} end
 if redis.call('sismember', KEYS[5], id) == 1 then return {-1, 'succeeded'} end
@@ -60,13 +64,17 @@ if redis.call('lpos', KEYS[3], id) then
   redis.call('sadd', KEYS[11], id)
   return {2, redis.call('hget', KEYS[10], 'worker') or ''}
 end
+local x = string.sub(KEYS[10], 1, #KEYS[10] - #id - 4)
 local from
 if redis.call('zrem', KEYS[4], id) == 1 then from = 'delayed'
+elseif redis.call('zrem', x .. 'idx:deferred', id) == 1 then
+  -- waiting for its parents: it stops waiting (its parent list stays, for its page)
+  from = 'deferred'
+  redis.call('del', x .. 'deps:' .. id)
 elseif redis.call('lrem', KEYS[2], 1, id) == 1 then from = 'waiting'
 else return {-2} end
 local json = nil
 if redis.call('hstrlen', KEYS[1], id) <= tonumber(ARGV[5]) then json = redis.call('hget', KEYS[1], id) end
-local x = string.sub(KEYS[10], 1, #KEYS[10] - #id - 4)
 markCanceled(x, id, name, now, keepOf(json), KEYS[9], ARGV[4], from)
 return {1, from}
 `;

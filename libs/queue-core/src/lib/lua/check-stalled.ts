@@ -1,4 +1,5 @@
 import { EVENT_FUNCTIONS } from './events';
+import { DEPENDENCY_FUNCTIONS } from './dependencies';
 import { HOURLY_FUNCTION } from './hourly';
 import { CANCELED_FUNCTIONS } from './cancel';
 
@@ -16,7 +17,8 @@ import { CANCELED_FUNCTIONS } from './cancel';
  * instead of going back to waiting.
  *
  * Appends a `stalled` event per recovered job (and wakes an idle worker) and a
- * `failed` event per job failed by the limit.
+ * `failed` event per job failed by the limit; the deferred children of such a
+ * job fail with it, in the same call (`failChildren`, see `DEPENDENCY_FUNCTIONS`).
  *
  * KEYS: 1 stallBlock, 2 stalling, 3 waiting, 4 active, 5 jobs, 6 failed set,
  *       7 failed index, 8 expiry, 9 throughput bucket, 10 events, 11 wake,
@@ -25,7 +27,7 @@ import { CANCELED_FUNCTIONS } from './cancel';
  *       6 error message template ('%d' = stalls), 7 events max length, 8 hourly bucket TTL s
  * Returns { recovered ids, failed ids }.
  */
-export const CHECK_STALLED = `${EVENT_FUNCTIONS}${HOURLY_FUNCTION}${CANCELED_FUNCTIONS}
+export const CHECK_STALLED = `${EVENT_FUNCTIONS}${HOURLY_FUNCTION}${DEPENDENCY_FUNCTIONS}${CANCELED_FUNCTIONS}
 if ARGV[1] ~= '0' and not redis.call('set', KEYS[1], '1', 'PX', tonumber(ARGV[1]), 'NX') then
   return {{}, {}}
 end
@@ -66,6 +68,7 @@ for _, id in ipairs(redis.call('smembers', KEYS[2])) do
       redis.call('hincrby', KEYS[9], 'failed', 1)
       redis.call('expire', KEYS[9], tonumber(ARGV[5]))
       countHour(KEYS[12], ARGV[8], type(name) == 'string' and name or '', true, nil, 0)
+      failChildren(base, id, now, ARGV[7], 'failed for good (stall limit)')
     else
       recovered[#recovered + 1] = id
       redis.call('hincrby', run, 'attempts', -1)

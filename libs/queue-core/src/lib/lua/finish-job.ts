@@ -1,5 +1,6 @@
 import { TAKE_FUNCTION } from './fetch-jobs';
 import { CANCELED_FUNCTIONS } from './cancel';
+import { DEPENDENCY_FUNCTIONS } from './dependencies';
 import { HOURLY_FUNCTION } from './hourly';
 
 /** KEYS of `FINISH_JOBS` shared by every job of a batch (one queue's). */
@@ -39,11 +40,15 @@ export const FINISH_ARGS_PER_JOB = 13;
  * A job in the canceling set ends `canceled` whatever the outcome (code 2), never
  * retried; checking costs one SCARD per batch while no cancel is pending.
  *
+ * A final outcome releases (succeeded) or fails (failed) the job's deferred
+ * children in the same call (`finishDependencies`, see `DEPENDENCY_FUNCTIONS`);
+ * one multi-key EXISTS per batch finds whether any job of the batch has children.
+ *
  * Returns { codes, taken jobs, earliest delayed }: per job, 1 when recorded, 2
  * when recorded as canceled, 0 when the job is already running elsewhere (it was recovered as stalled and
  * taken by another worker), -1 when it was removed.
  */
-export const FINISH_JOBS = `${TAKE_FUNCTION}${HOURLY_FUNCTION}${CANCELED_FUNCTIONS}
+export const FINISH_JOBS = `${TAKE_FUNCTION}${HOURLY_FUNCTION}${DEPENDENCY_FUNCTIONS}${CANCELED_FUNCTIONS}
 local n = tonumber(ARGV[1])
 local now, maxlen = ARGV[2], ARGV[4]
 local jobsKey, activeKey, waitingKey, delayedKey, events = KEYS[1], KEYS[2], KEYS[4], KEYS[5], KEYS[12]
@@ -55,6 +60,8 @@ local byName = {}
 local hours = {}
 local processed, failedCount = 0, 0
 local canceling = redis.call('scard', KEYS[15]) > 0
+-- final outcomes, for the dependency step: run key, id, outcome, finished-at
+local finals = {}
 
 local function finish1(j)
   local a = ${FINISH_FIXED_ARGS} + (j - 1) * ${FINISH_ARGS_PER_JOB}
@@ -130,6 +137,7 @@ local function finish1(j)
   byThis[#byThis + 1] = at
   byThis[#byThis + 1] = id
   hourAdd(hours, name, outcome == 'failed', bucket, dur)
+  finals[#finals + 1] = {run, id, outcome, at}
   processed = processed + 1
   return 1
 end
@@ -153,6 +161,14 @@ if processed > 0 then
   end
   if failedCount > 0 then redis.call('hincrby', KEYS[11], 'failed', failedCount) end
   countHours(KEYS[14], ARGV[5], hours)
+end
+
+if #finals > 0 then
+  local childKeys = {}
+  for i, f in ipairs(finals) do childKeys[i] = string.sub(f[1], 1, #f[1] - #f[2] - 4) .. 'children:' .. f[2] end
+  if redis.call('exists', unpack(childKeys)) > 0 then
+    for _, f in ipairs(finals) do finishDependencies(f[1], f[2], f[3], f[4], maxlen) end
+  end
 end
 
 local jobs, earliest = take(${FINISH_FIXED_KEYS} + n * ${FINISH_KEYS_PER_JOB}, ${FINISH_FIXED_ARGS} + n * ${FINISH_ARGS_PER_JOB})

@@ -5,6 +5,7 @@ import { ENQUEUE_JOBS } from './enqueue-jobs';
 import { FETCH_JOBS } from './fetch-jobs';
 import { FINISH_JOBS } from './finish-job';
 import { READ_JOB } from './read-job';
+import { READ_PARENTS } from './read-parents';
 import { REPORT_PROGRESS } from './report-progress';
 import { REQUEUE_JOBS } from './requeue-jobs';
 import { SWEEP_EXPIRED } from './sweep-expired';
@@ -22,6 +23,7 @@ const SCRIPTS = {
   jobqReadJob: READ_JOB,
   jobqSweepExpired: SWEEP_EXPIRED,
   jobqCancelJob: CANCEL_JOB,
+  jobqReadParents: READ_PARENTS,
 } as const;
 
 type ScriptName = keyof typeof SCRIPTS;
@@ -86,6 +88,11 @@ export class QueueScripts {
   /** See `CANCEL_JOB`. */
   cancelJob(keys: readonly string[], args: readonly Arg[]): Promise<(string | number)[]> {
     return this.call('jobqCancelJob', keys, args);
+  }
+
+  /** See `READ_PARENTS`. */
+  readParents(keys: readonly string[], args: readonly Arg[]): Promise<[number, string, number, string | null][]> {
+    return this.call('jobqReadParents', keys, args);
   }
 
   /** See `SWEEP_EXPIRED`. */

@@ -1,7 +1,9 @@
+import { DEPENDENCY_FUNCTIONS } from './dependencies';
+
 /**
  * Retention: deletes finished jobs from every structure (bee-queue's hash and
  * sets, our indexes (canceled too), run record and log lines), in small batches so Redis stays responsive;
- * the caller loops. Which jobs: ARGV[3] = 'expired' takes up to ARGV[4] jobs whose
+ * the caller loops. A deleted job's dependency edges go with it (`dropEdges`). Which jobs: ARGV[3] = 'expired' takes up to ARGV[4] jobs whose
  * keep time has passed (expiry zset); 'overflow' takes the ARGV[4] oldest of
  * the finished-state index KEYS[7] (count cap).
  *
@@ -10,7 +12,7 @@
  * ARGV: 1 now ms, 2 key base, 3 mode, 4 limit
  * Returns the number of jobs deleted.
  */
-export const SWEEP_EXPIRED = `
+export const SWEEP_EXPIRED = `${DEPENDENCY_FUNCTIONS}
 local base = ARGV[2]
 local ids
 if ARGV[3] == 'overflow' then
@@ -36,6 +38,7 @@ for _, id in ipairs(ids) do
   redis.call('zrem', base .. 'x:idx:canceled', id)
   redis.call('zrem', KEYS[1], id)
   redis.call('del', base .. 'x:run:' .. id, base .. 'x:log:' .. id)
+  dropEdges(base, id)
 end
 return #ids
 `;

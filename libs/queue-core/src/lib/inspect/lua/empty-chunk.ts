@@ -1,13 +1,15 @@
+import { DEPENDENCY_FUNCTIONS } from '../../lua/dependencies';
 import { EMIT_LUA } from './emit';
 
 /**
  * Deletes one chunk of jobs of one state; the caller loops, so emptying a state of
  * a million jobs never blocks Redis for more than one chunk.
- * - waiting / delayed: pops up to ARGV[3] ids itself.
+ * - waiting / delayed / deferred: pops up to ARGV[3] ids itself.
  * - succeeded / failed: deletes the ids the caller passes with their job names
  *   (read outside Lua), each only if it is still in that state's index or set.
  *
- * Every deleted job gets a `removed` event (name '' for waiting/delayed ones,
+ * A deleted job's dependency edges go with it, and children still waiting for
+ * it fail naming it (`forgetJob`). Every deleted job gets a `removed` event (name '' for waiting/delayed ones,
  * which are not decoded here).
  *
  * KEYS: 1 jobs, 2 the state's structure (waiting list, delayed zset, or the
@@ -18,13 +20,14 @@ import { EMIT_LUA } from './emit';
  *       5 events max length, then for 'finished': id, name ('' when unknown), ...
  * Returns the number of jobs deleted.
  */
-export const EMPTY_CHUNK = `${EMIT_LUA}
+export const EMPTY_CHUNK = `${EMIT_LUA}${DEPENDENCY_FUNCTIONS}
 local kind, base, n, state, maxlen = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5]
 local deleted = 0
 local function drop(id, name)
   redis.call('hdel', KEYS[1], id)
   redis.call('zrem', KEYS[4], id)
   redis.call('del', base .. 'x:run:' .. id, base .. 'x:log:' .. id)
+  forgetJob(base, id, now_ms(), maxlen)
   emit(KEYS[5], maxlen, 'removed', id, name)
   deleted = deleted + 1
 end
