@@ -10,6 +10,15 @@ export type {
   PayloadOf,
   ResultOf,
 } from './lib/contract';
+export {
+  defineSchedule,
+  describeTiming,
+  nextDueAfter,
+  MIN_SCHEDULE_EVERY_MS,
+  SCHEDULE_INVALID_CODE,
+  ScheduleDefinitionError,
+} from './lib/schedule';
+export type { ScheduleDefinition, ScheduleInput, ScheduleJobOptions, ScheduleTiming, ScheduleWindow } from './lib/schedule';
 export { QUEUE, QUEUES_BY_PRIORITY } from './lib/queues';
 export type { CatalogueQueue } from './lib/queues';
 export { sendEmail } from './lib/jobs/send-email';

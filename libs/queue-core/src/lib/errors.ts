@@ -13,7 +13,9 @@ export type QueueErrorCode =
   | 'JOBQ_INVALID_ARGUMENT'
   | 'JOBQ_JOB_ID_CONFLICT'
   | 'JOBQ_CONTRACT_MISMATCH'
-  | 'JOBQ_CLOSED';
+  | 'JOBQ_CLOSED'
+  | 'JOBQ_SCHEDULE_NOT_FOUND'
+  | 'JOBQ_SCHEDULE_AMBIGUOUS';
 
 /** One field that failed validation: a dotted path and what was wrong with it. */
 export interface FieldIssue {
@@ -201,5 +203,19 @@ export class UnrecoverableError extends Error {
     super(message);
     this.name = 'UnrecoverableError';
     this.code = code;
+  }
+}
+
+/** No schedule of that name exists (on that queue, or on any queue when none was given). */
+export class ScheduleNotFoundError extends QueueError {
+  constructor(name: string, queue?: string) {
+    super('JOBQ_SCHEDULE_NOT_FOUND', `Schedule "${name}" was not found${queue ? ` on queue "${queue}"` : ' on any queue'}.`);
+  }
+}
+
+/** A schedule name given without a queue exists on several queues: say which one. */
+export class ScheduleAmbiguousError extends QueueError {
+  constructor(name: string, queues: readonly string[]) {
+    super('JOBQ_SCHEDULE_AMBIGUOUS', `Schedule "${name}" exists on several queues (${queues.join(', ')}); name the queue.`);
   }
 }

@@ -64,6 +64,11 @@ export interface QueueKeys {
    * empty) and an idle worker blocked on it takes jobs at once.
    */
   readonly wake: string;
+  /**
+   * Hash: schedule name -> stored schedule JSON (see `schedules.ts`): its
+   * definition, version, paused flag, run count, last run and pending job.
+   */
+  readonly schedules: string;
 }
 
 /** Keys of a queue `queue` under `prefix`. */
@@ -92,6 +97,7 @@ export function queueKeys(prefix: string, queue: string): QueueKeys {
     janitorLock: `${x}janitor`,
     events: `${x}events`,
     wake: `${x}wake`,
+    schedules: `${x}schedules`,
   };
 }
 

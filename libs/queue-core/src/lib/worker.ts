@@ -11,6 +11,7 @@ import { QueueScripts, type TakeReply } from './lua';
 import type { JobProgress, StoredJob, WorkerInfo } from './records';
 import { connectRedis, createRedis, isUnavailableError, waitUntilReady } from './redis-connection';
 import { durationBucket, HISTORY_RETENTION_SECONDS, THROUGHPUT_RETENTION_SECONDS } from './throughput';
+import { advanceSchedule } from './schedule-runner';
 import { resolveWorkerOptions, type ResolvedWorkerOptions, type WorkerOptions } from './worker-options';
 import { takeWorkerCommands } from './worker-control';
 import { WorkerRegistry } from './worker-registry';
@@ -500,6 +501,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
     const entry = this.track(t, name);
     this.emit('job:started', { queue: t.queue, id: t.id, name, attempt: t.attempt });
     const k = this.keysOf(t.queue);
+    // A schedule's run: enqueue its next run beside the handler (see advanceSchedule).
+    if (t.stored?.options.jobq?.schedule) void advanceSchedule(this.live.scripts, k, t, this.config.eventsMaxLen, (err) => this.report(err), () => this.state === 'running');
     let lastProgress: JobProgress | undefined;
     const log = new JobLogWriter(this.live.redis, k.log(t.id), (err) => this.report(err));
     entry.done = runAttempt(

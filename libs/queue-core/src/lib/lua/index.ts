@@ -6,6 +6,7 @@ import { FINISH_JOB } from './finish-job';
 import { READ_JOB } from './read-job';
 import { REPORT_PROGRESS } from './report-progress';
 import { REQUEUE_JOBS } from './requeue-jobs';
+import { SCHEDULE_ADVANCE, SCHEDULE_PAUSE, SCHEDULE_REMOVE, SCHEDULE_RESUME, SCHEDULE_TRIGGER, SCHEDULE_UPSERT } from './schedules';
 import { SWEEP_EXPIRED } from './sweep-expired';
 
 export { TAKE_KEYS_PER_QUEUE } from './fetch-jobs';
@@ -19,7 +20,24 @@ const SCRIPTS = {
   jobqReportProgress: REPORT_PROGRESS,
   jobqReadJob: READ_JOB,
   jobqSweepExpired: SWEEP_EXPIRED,
+  jobqScheduleUpsert: SCHEDULE_UPSERT,
+  jobqScheduleAdvance: SCHEDULE_ADVANCE,
+  jobqSchedulePause: SCHEDULE_PAUSE,
+  jobqScheduleResume: SCHEDULE_RESUME,
+  jobqScheduleTrigger: SCHEDULE_TRIGGER,
+  jobqScheduleRemove: SCHEDULE_REMOVE,
 } as const;
+
+/** The schedule scripts (see `schedules.ts`), by operation. */
+export type ScheduleOp = 'upsert' | 'advance' | 'pause' | 'resume' | 'trigger' | 'remove';
+const SCHEDULE_SCRIPTS: Record<ScheduleOp, ScriptName> = {
+  upsert: 'jobqScheduleUpsert',
+  advance: 'jobqScheduleAdvance',
+  pause: 'jobqSchedulePause',
+  resume: 'jobqScheduleResume',
+  trigger: 'jobqScheduleTrigger',
+  remove: 'jobqScheduleRemove',
+};
 
 type ScriptName = keyof typeof SCRIPTS;
 type Arg = string | number;
@@ -78,6 +96,11 @@ export class QueueScripts {
   /** See `READ_JOB`. */
   readJob(keys: readonly string[], args: readonly Arg[]): Promise<(string | number | null)[]> {
     return this.call('jobqReadJob', keys, args);
+  }
+
+  /** One of the schedule scripts (`SCHEDULE_UPSERT`, ...); KEYS and ARGV as documented in `schedules.ts`. */
+  schedule<T = string | (string | number)[]>(op: ScheduleOp, keys: readonly string[], args: readonly Arg[]): Promise<T> {
+    return this.call(SCHEDULE_SCRIPTS[op], keys, args);
   }
 
   /** See `SWEEP_EXPIRED`. */
