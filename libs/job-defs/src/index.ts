@@ -25,7 +25,11 @@ export { sendEmail } from './lib/jobs/send-email';
 export { deliverWebhook } from './lib/jobs/deliver-webhook';
 export { generateReport, REPORT_TYPES } from './lib/jobs/generate-report';
 export { exportDataset } from './lib/jobs/export-dataset';
+export { dailyReport } from './lib/jobs/daily-report';
+export { pruneOutbox } from './lib/jobs/prune-outbox';
 export { catalogue, catalogueList, findContract } from './lib/catalogue';
+export { catalogueSchedules } from './lib/catalogue-schedules';
+export type { CatalogueScheduleOptions } from './lib/catalogue-schedules';
 export { signWebhook, verifyWebhook, WEBHOOK_SIGNATURE_HEADER } from './lib/webhook-signature';
 /** The schema library contracts are written in, re-exported so services use the same copy. */
 export { z } from 'zod';

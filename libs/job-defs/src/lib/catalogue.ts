@@ -1,7 +1,9 @@
 import type { AnyJobContract } from './contract';
+import { dailyReport } from './jobs/daily-report';
 import { deliverWebhook } from './jobs/deliver-webhook';
 import { exportDataset } from './jobs/export-dataset';
 import { generateReport } from './jobs/generate-report';
+import { pruneOutbox } from './jobs/prune-outbox';
 import { sendEmail } from './jobs/send-email';
 
 /** Every example contract, keyed by job name. */
@@ -10,6 +12,8 @@ export const catalogue = Object.freeze({
   [deliverWebhook.name]: deliverWebhook,
   [generateReport.name]: generateReport,
   [exportDataset.name]: exportDataset,
+  [dailyReport.name]: dailyReport,
+  [pruneOutbox.name]: pruneOutbox,
 } as const);
 
 /** Every example contract, as a list. */
