@@ -1,7 +1,7 @@
 import { defineSchedule, ScheduleDefinitionError } from '@jobq/job-defs';
 import { waitFor } from '@jobq/testing';
 import { handle, QueueClient, queueKeys, ScheduleNotFoundError, type Worker } from '../src';
-import { echo } from './contracts';
+import { echo, flaky } from './contracts';
 import { queueSuite } from './helpers';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -172,11 +172,15 @@ describe('schedules', () => {
   it('limit and end date stop a schedule', async () => {
     const runs: Run[] = [];
     await s.startWorker([recorder(runs, 'w')]);
-    await s.client.schedules.upsert(defineSchedule(echo, { name: 'lim', cron: '* * * * * *', limit: 2, payload: { n: 6 } }));
+    const limited = defineSchedule(echo, { name: 'lim', cron: '* * * * * *', limit: 2, payload: { n: 6 } });
+    await s.client.schedules.upsert(limited);
     await waitFor(async () => (await s.client.schedules.get('lim')).state === 'ended', 6_000);
     await sleep(1_200);
     expect(runs.filter((r) => r.id.startsWith('sched:lim:'))).toHaveLength(2);
     expect((await s.client.schedules.get('lim')).count).toBe(2);
+    expect(await s.redis.zcard(k().delayed)).toBe(0);
+    // Declaring an ended schedule again leaves it ended.
+    expect((await s.client.schedules.upsert(limited)).outcome).toBe('unchanged');
     expect(await s.redis.zcard(k().delayed)).toBe(0);
 
     const endAt = Date.now() + 1_500;
@@ -199,5 +203,24 @@ describe('schedules', () => {
     await s.redis.hdel(k().jobs, `sched:lost:${nextRunAt}`);
     expect((await s.client.schedules.upsert(def)).outcome).toBe('repaired');
     expect(await s.redis.zcard(k().delayed)).toBe(1);
+  });
+
+  it('a failing run with retries does not stop the schedule nor add a second next run', async () => {
+    const attempts: { id: string; attempt: number }[] = [];
+    await s.startWorker([
+      handle(flaky, (_p, ctx) => {
+        attempts.push({ id: ctx.id, attempt: ctx.attempt });
+        throw new Error('always fails');
+      }),
+    ]);
+    await s.client.schedules.upsert(defineSchedule(flaky, { name: 'fails', cron: '* * * * * *', payload: { failTimes: 9 }, jobOptions: { retries: 1, backoff: null } }));
+    await waitFor(() => new Set(attempts.map((a) => a.id)).size >= 3 && attempts.filter((a) => a.attempt === 2).length >= 2, 8_000);
+    const ids = [...new Set(attempts.map((a) => a.id))];
+    expect(ids.every((id) => id.startsWith('sched:fails:'))).toBe(true);
+    const info = await s.client.schedules.get('fails');
+    expect(info.state).toBe('active');
+    expect(info.count).toBeGreaterThanOrEqual(3);
+    // One pending next run, however many attempts ran.
+    expect((await s.redis.zrange(k().delayed, 0, -1)).filter((id) => id.startsWith('sched:'))).toEqual([info.nextJobId]);
   });
 });

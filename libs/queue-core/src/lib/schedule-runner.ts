@@ -16,9 +16,9 @@ const ADVANCE_TRIES = 6;
  * nothing. The next due time is the first after both this run's due time and
  * now: runs missed while no worker ran become this one run.
  *
- * It runs beside the handler, before it finishes: a handler that crashes its
- * process does not stop the schedule (the rerun after stall recovery finds the
- * next run already there).
+ * It runs beside the handler (just after it starts): a handler that fails or
+ * hangs does not stop the schedule, and a run whose process died before this
+ * step is rerun by stall recovery, which takes this step then.
  */
 export async function advanceSchedule(
   scripts: QueueScripts,

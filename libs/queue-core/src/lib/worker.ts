@@ -501,8 +501,6 @@ export class Worker extends EventEmitter<WorkerEvents> {
     const entry = this.track(t, name);
     this.emit('job:started', { queue: t.queue, id: t.id, name, attempt: t.attempt });
     const k = this.keysOf(t.queue);
-    // A schedule's run: enqueue its next run beside the handler (see advanceSchedule).
-    if (t.stored?.options.jobq?.schedule) void advanceSchedule(this.live.scripts, k, t, this.config.eventsMaxLen, (err) => this.report(err), () => this.state === 'running');
     let lastProgress: JobProgress | undefined;
     const log = new JobLogWriter(this.live.redis, k.log(t.id), (err) => this.report(err));
     entry.done = runAttempt(
@@ -533,6 +531,12 @@ export class Worker extends EventEmitter<WorkerEvents> {
         this.running.delete(slotKey(t.queue, t.id));
         this.wake?.();
       });
+    // A schedule's run: enqueue its next run beside the handler (see advanceSchedule),
+    // computed once the handler has started so a burst of due runs starts at once.
+    if (t.stored?.options.jobq?.schedule) {
+      const { scripts } = this.live;
+      setImmediate(() => void advanceSchedule(scripts, k, t, this.config.eventsMaxLen, (err) => this.report(err), () => this.state === 'running'));
+    }
   }
 
   /** Writes an attempt's outcome, retrying while Redis is away so no finished job is lost. */

@@ -93,7 +93,9 @@ local s = load()
 local outcome
 if s then
   if s.v == fresh.v then
-    if s.paused or pendingAlive(s) then return {'unchanged', s.nextRunAt} end
+    -- No pending run: paused or ended (limit, end date). A pending run that is gone or
+    -- finished without scheduling the next one was lost: re-arm it.
+    if s.paused or s.pendingId == '' or pendingAlive(s) then return {'unchanged', s.nextRunAt} end
     outcome = 'repaired'
   else
     dropPending(s)
