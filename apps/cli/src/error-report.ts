@@ -21,6 +21,8 @@ export function toCliError(err: unknown, redisUrl: string | null): CliError {
   if (err instanceof JobNotFoundError) return CliError.notFound(err.message);
   if (err instanceof JobAlreadyFinishedError) return CliError.conflict(err.message);
   if (err instanceof InvalidArgumentError) return CliError.refused(err.message);
+  if (err instanceof QueueError && err.code === 'JOBQ_SCHEDULE_NOT_FOUND') return CliError.notFound(err.message);
+  if (err instanceof QueueError && err.code === 'JOBQ_SCHEDULE_AMBIGUOUS') return CliError.usage(err.message);
   if (err instanceof QueueError && err.code === 'JOBQ_CONFIG_INVALID') return CliError.usage(err.message);
   const message = err instanceof Error ? err.message : String(err);
   const name = err instanceof Error ? err.name : '';

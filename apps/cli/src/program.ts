@@ -11,6 +11,7 @@ import { jobCommand } from './commands/job';
 import { jobsCommand } from './commands/jobs';
 import { removeCommand } from './commands/remove';
 import { retryCommand } from './commands/retry';
+import { schedulesCommand } from './commands/schedules';
 import { workersCommand } from './commands/workers';
 import { parseCliConfig, DEFAULT_TIMEOUT_MS, type CliConfig, type GlobalOptions } from './config';
 import type { CliProcess, CommandContext } from './context';
@@ -86,7 +87,7 @@ function commandPath(program: Command, argv: readonly string[]): string {
 export function buildProgram(context: (cmd: Command) => CommandContext, proc: CliProcess): Command {
   const program = new Command('jobq');
   program
-    .description('The operator\'s command line for jobq: queues, jobs and workers.')
+    .description('The operator\'s command line for jobq: queues, jobs, workers and schedules.')
     .version(VERSION, '-V, --version')
     .option('--json', 'machine output: one JSON document on stdout (errors as JSON on stderr)')
     .option('--redis-url <url>', 'Redis to use (default: $REDIS_URL, else redis://127.0.0.1:6379)')
@@ -118,13 +119,14 @@ Examples:
   $ jobq pause high_priority
   $ jobq cancel high_priority 42
   $ jobq limit high_priority 50/1s
+  $ jobq schedules
   $ jobq enqueue email.send --payload '{"to":"ana@example.com","subject":"Hi","text":"Hello"}'
   $ REDIS_URL=redis://redis:6379 jobq info --json`,
     );
-  for (const register of [infoCommand, workersCommand, jobsCommand, jobCommand, findCommand, retryCommand, removeCommand, cancelCommand, emptyCommand, enqueueCommand, flowCommands]) {
+  for (const register of [infoCommand, workersCommand, jobsCommand, jobCommand, findCommand, retryCommand, removeCommand, cancelCommand, emptyCommand, enqueueCommand, flowCommands, schedulesCommand]) {
     register(program, context);
   }
-  for (const cmd of program.commands) {
+  for (const cmd of [...program.commands, ...program.commands.flatMap((c) => c.commands)]) {
     cmd.exitOverride().configureOutput({ writeOut: (s) => proc.stdout.write(s), writeErr: (s) => proc.stderr.write(s), outputError: () => undefined });
   }
   return program;

@@ -1,5 +1,5 @@
 import { catalogueList, QUEUES_BY_PRIORITY } from '@jobq/job-defs';
-import { connectRedis, QueueAdmin, QueueClient, QueueInspector, type QueueConfig } from '@jobq/queue-core';
+import { connectRedis, QueueAdmin, QueueClient, QueueInspector, ScheduleManager, type QueueConfig } from '@jobq/queue-core';
 import { CliError } from './cli-error';
 
 type Redis = Awaited<ReturnType<typeof connectRedis>>;
@@ -13,6 +13,7 @@ import type { CliConfig } from './config';
 export class Session {
   readonly inspector: QueueInspector;
   readonly admin: QueueAdmin;
+  readonly schedules: ScheduleManager;
   private client: QueueClient | null = null;
 
   private constructor(
@@ -22,6 +23,7 @@ export class Session {
     const knownQueues = [...new Set<string>([...QUEUES_BY_PRIORITY, ...catalogueList.map((c) => c.queue)])];
     this.inspector = new QueueInspector(redis, config.queue.prefix, { knownQueues });
     this.admin = new QueueAdmin(redis, config.queue.prefix);
+    this.schedules = new ScheduleManager(redis, config.queue.prefix, { eventsMaxLen: config.queue.eventsMaxLen });
   }
 
   /** Connects (throws `RedisUnavailableError` after `config.timeoutMs`). */

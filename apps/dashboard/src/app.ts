@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { catalogueList, QUEUES_BY_PRIORITY, type AnyJobContract } from '@jobq/job-defs';
-import { createRedis, QueueAdmin, QueueInspector } from '@jobq/queue-core';
+import { createRedis, QueueAdmin, QueueInspector, ScheduleManager } from '@jobq/queue-core';
 import cookieParser from 'cookie-parser';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Redis } from 'ioredis';
@@ -24,6 +24,7 @@ import { jobRoutes } from './routes/job';
 import { overviewRoutes } from './routes/overview';
 import { historyRoutes } from './routes/history';
 import { queueRoutes } from './routes/queue';
+import { scheduleActionRoutes, scheduleRoutes } from './routes/schedules';
 import { searchRoutes } from './routes/search';
 import { workerRoutes } from './routes/workers';
 import { Views } from './views';
@@ -71,6 +72,7 @@ export function createApp(deps: DashboardDeps): Express {
     views: new Views(),
     inspector,
     admin: new QueueAdmin(redis, config.queue.prefix, { eventsMaxLen: config.queue.eventsMaxLen }),
+    schedules: new ScheduleManager(redis, config.queue.prefix, { eventsMaxLen: config.queue.eventsMaxLen }),
     links: new Links(base),
     contracts,
     enqueuer: deps.enqueuer,
@@ -134,10 +136,12 @@ export function createApp(deps: DashboardDeps): Express {
   queueRoutes(site, ctx);
   jobRoutes(site, ctx);
   workerRoutes(site, ctx);
+  scheduleRoutes(site, ctx);
   searchRoutes(site, ctx);
   downloadRoutes(site, ctx);
   enqueueRoutes(site, ctx);
   if (canWrite) actionRoutes(site, ctx);
+  if (canWrite) scheduleActionRoutes(site, ctx);
   site.use((req: Request, _res: Response, next: NextFunction) => next(new HttpError(404, `Nothing here: ${req.path.slice(0, 200)}`)));
   site.use(errorHandler(ctx, redis, base));
   app.use(base || '/', site);

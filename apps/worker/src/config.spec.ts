@@ -104,4 +104,16 @@ describe('loadWorkerConfig', () => {
     const err = errorOf({ WORKER_CONCURRENCY: 'x', LOG_LEVEL: 'loud', REDIS_URL: 'nope' });
     expect(err.message).toMatch(/WORKER_CONCURRENCY=.*\n.*LOG_LEVEL=.*\n.*REDIS_URL=/);
   });
+
+  it('declares the catalogue schedules on the queues it serves, in SCHEDULE_TZ, unless WORKER_SCHEDULES=off', () => {
+    expect(load({}).schedules.map((d) => d.name)).toEqual(['nightly-sales-report', 'outbox-prune']);
+    expect(load({ SCHEDULE_TZ: 'Asia/Tokyo', OUTBOX_PRUNE_EVERY_MS: '60000' }).schedules.map((d) => d.timing)).toEqual([
+      { cron: '0 2 * * *', tz: 'Asia/Tokyo' },
+      { every: 60_000 },
+    ]);
+    expect(load({ WORKER_QUEUES: 'high_priority' }).schedules).toEqual([]);
+    expect(load({ WORKER_SCHEDULES: 'off' }).schedules).toEqual([]);
+    expect(errorOf({ SCHEDULE_TZ: 'Mars/Base' }).message).toContain('SCHEDULE_TZ="Mars/Base": Schedule "nightly-sales-report": tz "Mars/Base" is not a known IANA time zone');
+    expect(errorOf({ WORKER_SCHEDULES: 'maybe' }).message).toContain('WORKER_SCHEDULES="maybe": must be "on" or "off"');
+  });
 });

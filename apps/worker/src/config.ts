@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { catalogueList, QUEUES_BY_PRIORITY } from '@jobq/job-defs';
+import { catalogueList, catalogueSchedules, QUEUES_BY_PRIORITY, ScheduleDefinitionError, type ScheduleDefinition } from '@jobq/job-defs';
 import { ConfigError, parseQueueConfig, type QueueConfig } from '@jobq/queue-core';
 import { z } from 'zod';
 
@@ -67,6 +67,9 @@ const envSchema = z.object({
   WEBHOOK_SECRET: optional(z.string().min(8, 'must be at least 8 characters')),
   WEBHOOK_ALLOW_HOSTS: optional(z.string().transform(list)),
   SUPERVISOR_PROCESS_NAME: optional(z.string()),
+  WORKER_SCHEDULES: optional(z.enum(['on', 'off'], { message: 'must be "on" or "off"' })),
+  SCHEDULE_TZ: optional(z.string()),
+  OUTBOX_PRUNE_EVERY_MS: optional(integer(1_000, 86_400_000)),
 });
 
 /** The worker process's settings, read once from the environment by {@link loadWorkerConfig}. */
@@ -101,6 +104,12 @@ export interface WorkerConfig {
   readonly webhookSecretIsDefault: boolean;
   /** WEBHOOK_ALLOW_HOSTS: when set, webhooks go only to these host names. */
   readonly webhookAllowHosts?: readonly string[];
+  /**
+   * The schedules this worker declares at start (WORKER_SCHEDULES=off: none): the
+   * nightly report at 02:00 in SCHEDULE_TZ (default UTC) and the outbox clean-up
+   * every OUTBOX_PRUNE_EVERY_MS (default 300000). Only those on queues it serves.
+   */
+  readonly schedules: readonly ScheduleDefinition[];
 }
 
 /** The environment is not usable; the message names every bad variable. */
@@ -132,7 +141,18 @@ export function loadWorkerConfig(
     for (const issue of parsed.error.issues) problems.push(describe(env, String(issue.path[0]), issue.message));
   }
   const connection = parseConnection(env.REDIS_URL || 'redis://127.0.0.1:6379', env.JOBQ_PREFIX || 'jobq', env, problems);
-  if (!parsed.success || !connection) {
+  let schedules: readonly ScheduleDefinition[] = [];
+  if (parsed.success && parsed.data.WORKER_SCHEDULES !== 'off') {
+    try {
+      const queues = parsed.data.WORKER_QUEUES ?? [...QUEUES_BY_PRIORITY];
+      schedules = catalogueSchedules({ timeZone: parsed.data.SCHEDULE_TZ, pruneEveryMs: parsed.data.OUTBOX_PRUNE_EVERY_MS }).filter((d) => queues.includes(d.queue));
+    } catch (err) {
+      if (!(err instanceof ScheduleDefinitionError)) throw err;
+      const variable = err.field === 'tz' ? 'SCHEDULE_TZ' : 'OUTBOX_PRUNE_EVERY_MS';
+      problems.push(describe(env, variable, err.message));
+    }
+  }
+  if (!parsed.success || !connection || problems.length > 0) {
     throw new WorkerConfigError(`Invalid worker configuration:\n${problems.join('\n')}`);
   }
   const e = parsed.data;
@@ -154,6 +174,7 @@ export function loadWorkerConfig(
     webhookSecret: e.WEBHOOK_SECRET ?? DEV_WEBHOOK_SECRET,
     webhookSecretIsDefault: e.WEBHOOK_SECRET === undefined,
     webhookAllowHosts: e.WEBHOOK_ALLOW_HOSTS && e.WEBHOOK_ALLOW_HOSTS.length > 0 ? Object.freeze(e.WEBHOOK_ALLOW_HOSTS) : undefined,
+    schedules: Object.freeze(schedules),
   });
 }
 

@@ -3,6 +3,7 @@ import { redactUrl, RedisUnavailableError, Worker } from '@jobq/queue-core';
 import type { Logger } from 'pino';
 import type { WorkerConfig } from './config';
 import { OutboxTransport } from './email/outbox-transport';
+import { declareSchedules } from './declare-schedules';
 import { catalogueHandlers } from './handlers';
 
 /** Longest pause between tries to reach Redis at start. */
@@ -13,6 +14,7 @@ export function createWorker(config: WorkerConfig): Worker {
   const handlers = catalogueHandlers({
     emailTransport: new OutboxTransport(config.outboxDir),
     webhook: { secret: config.webhookSecret, allowHosts: config.webhookAllowHosts },
+    outboxDir: config.outboxDir,
   }).filter((h) => config.queues.includes(h.contract.queue));
   return new Worker(config.connection, {
     name: config.name,
@@ -101,7 +103,10 @@ export async function runWorkerProcess(config: WorkerConfig, log: Logger): Promi
   );
   if (config.webhookSecretIsDefault) log.warn('WEBHOOK_SECRET is not set: webhooks are signed with the development secret');
   started = startWithRetry(worker, log, stopping.signal);
-  if (await started) log.info('worker started; waiting for jobs');
+  if (await started) {
+    log.info('worker started; waiting for jobs');
+    await declareSchedules(config, log);
+  }
 }
 
 /** Starts the worker, retrying while Redis is unreachable; false when a stop came first. */

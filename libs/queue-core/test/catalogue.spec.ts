@@ -1,4 +1,4 @@
-import { deliverWebhook, emailExportLink, exportDataset, generateReport, sendEmail, catalogueList, QUEUES_BY_PRIORITY } from '@jobq/job-defs';
+import { dailyReport, deliverWebhook, emailExportLink, exportDataset, generateReport, pruneOutbox, sendEmail, catalogueList, QUEUES_BY_PRIORITY } from '@jobq/job-defs';
 import { Redis } from 'ioredis';
 import { QueueClient, Worker, handle, type QueueConfig } from '../src';
 import { deletePrefix } from '@jobq/testing';
@@ -33,6 +33,8 @@ describe('catalogue contracts end to end', () => {
           const exports = [...(await ctx.parentResults(exportDataset))].map(([jobId, r]) => ({ jobId, dataset: r.dataset, rows: r.rows, checksum: r.checksum, link: `${p.linkBase}/${jobId}` }));
           return { messageId: `<${p.to}>`, exports };
         }),
+        handle(dailyReport, (r) => ({ reportType: r.reportType, days: 1, rows: r.rowsPerDay, total: 10, mean: 5, min: 1, max: 9, p95: 9, day: '2026-01-01' })),
+        handle(pruneOutbox, (p) => ({ removed: p.olderThanHours, kept: 0 })),
       ],
     });
     await worker.start();
@@ -45,7 +47,16 @@ describe('catalogue contracts end to end', () => {
   });
 
   it('covers every contract of the catalogue', () => {
-    expect(catalogueList.map((c) => c.name).sort()).toEqual(['dataset.email-link', 'dataset.export', 'email.send', 'report.generate', 'webhook.deliver']);
+    expect(catalogueList.map((c) => c.name).sort()).toEqual(['dataset.email-link', 'dataset.export', 'email.send', 'outbox.prune', 'report.daily', 'report.generate', 'webhook.deliver']);
+  });
+
+  it('report.daily (time zone default and check) and outbox.prune (default hours)', async () => {
+    const report = await client.enqueue(dailyReport, { reportType: 'sales', rowsPerDay: 3 });
+    expect(await report.result()).toMatchObject({ reportType: 'sales', rows: 3, day: '2026-01-01' });
+    await expect(client.enqueue(dailyReport, { reportType: 'sales', timeZone: 'Nowhere/Land' })).rejects.toMatchObject({
+      issues: [{ path: 'timeZone', message: 'must be an IANA time zone, e.g. Europe/Berlin' }],
+    });
+    expect(await (await client.enqueue(pruneOutbox, {})).result()).toEqual({ removed: 24, kept: 0 });
   });
 
   it('email.send', async () => {

@@ -104,4 +104,13 @@ export class Links {
   workerCommand(name: string, command: 'quiet' | 'stop'): string {
     return `${this.workers()}/${encodeURIComponent(name)}/${command}`;
   }
+
+  schedules(): string {
+    return `${this.base}/schedules`;
+  }
+
+  /** POST target of a schedule action. */
+  scheduleAction(queue: string, name: string, action: 'pause' | 'resume' | 'trigger' | 'remove'): string {
+    return `${this.schedules()}/${encodeURIComponent(queue)}/${encodeURIComponent(name)}/${action}`;
+  }
 }

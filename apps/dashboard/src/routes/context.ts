@@ -1,5 +1,5 @@
 import type { AnyJobContract } from '@jobq/job-defs';
-import type { EnqueueOptions, QueueAdmin, QueueInspector } from '@jobq/queue-core';
+import type { EnqueueOptions, QueueAdmin, QueueInspector, ScheduleManager } from '@jobq/queue-core';
 import type { Logger } from 'pino';
 import type { Links } from '../presenters/links';
 import type { Views } from '../views';
@@ -18,6 +18,7 @@ export interface RouteContext {
   readonly views: Views;
   readonly inspector: QueueInspector;
   readonly admin: QueueAdmin;
+  readonly schedules: ScheduleManager;
   readonly links: Links;
   readonly contracts: readonly AnyJobContract[];
   readonly enqueuer: Enqueuer;

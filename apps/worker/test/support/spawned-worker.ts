@@ -14,8 +14,8 @@ export interface LogLine {
   readonly [field: string]: unknown;
 }
 
-/** Settings every test worker gets: quick shutdowns and debug logs (for `job started`). */
-const TEST_ENV = { LOG_LEVEL: 'debug', WORKER_GRACE_MS: '5000' };
+/** Settings every test worker gets: quick shutdowns, debug logs (for `job started`), no schedules unless a test asks. */
+const TEST_ENV = { LOG_LEVEL: 'debug', WORKER_GRACE_MS: '5000', WORKER_SCHEDULES: 'off' };
 
 /** A real `node apps/worker/dist/main.js` process, its log lines parsed as they come. */
 export class SpawnedWorker {

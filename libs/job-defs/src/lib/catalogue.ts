@@ -1,8 +1,10 @@
 import type { AnyJobContract } from './contract';
+import { dailyReport } from './jobs/daily-report';
 import { deliverWebhook } from './jobs/deliver-webhook';
 import { emailExportLink } from './jobs/email-export-link';
 import { exportDataset } from './jobs/export-dataset';
 import { generateReport } from './jobs/generate-report';
+import { pruneOutbox } from './jobs/prune-outbox';
 import { sendEmail } from './jobs/send-email';
 
 /** Every example contract, keyed by job name. */
@@ -12,6 +14,8 @@ export const catalogue = Object.freeze({
   [generateReport.name]: generateReport,
   [exportDataset.name]: exportDataset,
   [emailExportLink.name]: emailExportLink,
+  [dailyReport.name]: dailyReport,
+  [pruneOutbox.name]: pruneOutbox,
 } as const);
 
 /** Every example contract, as a list. */

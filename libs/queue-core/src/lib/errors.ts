@@ -19,7 +19,9 @@ export type QueueErrorCode =
   | 'JOBQ_PARENT_NOT_FOUND'
   | 'JOBQ_PARENT_FAILED'
   | 'JOBQ_CROSS_QUEUE_DEPENDENCY'
-  | 'JOBQ_PARENT_RESULT_UNAVAILABLE';
+  | 'JOBQ_PARENT_RESULT_UNAVAILABLE'
+  | 'JOBQ_SCHEDULE_NOT_FOUND'
+  | 'JOBQ_SCHEDULE_AMBIGUOUS';
 
 /** One field that failed validation: a dotted path and what was wrong with it. */
 export interface FieldIssue {
@@ -304,5 +306,16 @@ export class CrossQueueDependencyError extends QueueError {
 export class ParentResultUnavailableError extends QueueError {
   constructor(jobId: string, parentId: string, why: string) {
     super('JOBQ_PARENT_RESULT_UNAVAILABLE', `Job "${jobId}" cannot read the result of parent job "${parentId}": ${why}.`);
+/** No schedule of that name exists (on that queue, or on any queue when none was given). */
+export class ScheduleNotFoundError extends QueueError {
+  constructor(name: string, queue?: string) {
+    super('JOBQ_SCHEDULE_NOT_FOUND', `Schedule "${name}" was not found${queue ? ` on queue "${queue}"` : ' on any queue'}.`);
+  }
+}
+
+/** A schedule name given without a queue exists on several queues: say which one. */
+export class ScheduleAmbiguousError extends QueueError {
+  constructor(name: string, queues: readonly string[]) {
+    super('JOBQ_SCHEDULE_AMBIGUOUS', `Schedule "${name}" exists on several queues (${queues.join(', ')}); name the queue.`);
   }
 }

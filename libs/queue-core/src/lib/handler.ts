@@ -15,6 +15,12 @@ export interface JobContext {
   /** When the job was enqueued, ms since the epoch. */
   readonly createdAt: number;
   /**
+   * Set when a schedule created the job: its name and the time the run was due
+   * (ms; for a manual trigger, when it was triggered). A nightly report uses
+   * `dueAt` to know which day it covers, however late it runs.
+   */
+  readonly schedule?: { readonly name: string; readonly dueAt: number; readonly manual: boolean };
+  /**
    * Fires when the attempt must stop: its timeout passed (`reason` is a
    * `JobTimeoutError`) or the worker is shutting down at once. Pass it to fetch,
    * timers and child work, or check `signal.aborted` between steps.

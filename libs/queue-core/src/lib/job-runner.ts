@@ -162,6 +162,7 @@ export async function runAttempt(
       attempt: job.attempt,
       maxAttempts: (stored.options.jobq?.retries ?? stored.options.retries) + 1,
       createdAt: stored.options.timestamp,
+      ...scheduleContext(stored),
       signal: controller.signal,
       log,
       progress: async (percent, message) => {
@@ -206,4 +207,11 @@ export async function runAttempt(
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** `ctx.schedule` of a job a schedule created (its due time; a manual trigger's is its creation time). */
+function scheduleContext(stored: StoredJob): Pick<JobContext, 'schedule'> {
+  const meta = stored.options.jobq?.schedule;
+  if (!meta) return {};
+  return { schedule: { name: meta.name, dueAt: meta.due > 0 ? meta.due : stored.options.timestamp, manual: meta.manual === true } };
 }

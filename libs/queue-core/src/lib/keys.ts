@@ -85,6 +85,10 @@ export interface QueueKeys {
   parents(id: string): string;
   /** Set per job: the jobs that were enqueued depending on it. */
   children(id: string): string;
+   * Hash: schedule name -> stored schedule JSON (see `schedules.ts`): its
+   * definition, version, paused flag, run count, last run and pending job.
+   */
+  readonly schedules: string;
 }
 
 /** Keys of a queue `queue` under `prefix`. */
@@ -120,6 +124,7 @@ export function queueKeys(prefix: string, queue: string): QueueKeys {
     deps: (id) => `${x}deps:${id}`,
     parents: (id) => `${x}parents:${id}`,
     children: (id) => `${x}children:${id}`,
+    schedules: `${x}schedules`,
   };
 }
 

@@ -11,6 +11,7 @@ import { assertRateLimit, setQueuePaused, setQueueRateLimit, type RateLimit } fr
 import { assertQueueName } from './inspect/names';
 import { ProducerConnection } from './producer-connection';
 import type { StoredJob } from './records';
+import { ScheduleManager } from './schedules';
 import { toFieldIssues } from './validation';
 
 /** One job of a bulk enqueue. */
@@ -45,6 +46,7 @@ export class QueueClient {
   private readonly subscriptions = new Set<JobSubscription<AnyJobContract>>();
   private readonly results: JobEventReader;
   private closed = false;
+  private scheduleManager: ScheduleManager | null = null;
 
   private constructor(private readonly conn: ProducerConnection) {
     this.results = new JobEventReader(conn.config, conn.redis, `${conn.config.prefix}:producer:events`);
@@ -76,6 +78,19 @@ export class QueueClient {
    */
   async enqueueMany<C extends AnyJobContract>(contract: C, items: readonly EnqueueItem<C>[]): Promise<JobHandle<C>[]> {
     return this.write(contract, items, true);
+  }
+
+  /**
+   * Schedules (cron and interval jobs) of every queue: `upsert(defineSchedule(...))`,
+   * `list`, `pause`, `resume`, `trigger`, `remove`. See {@link ScheduleManager}.
+   */
+  get schedules(): ScheduleManager {
+    this.assertOpen();
+    this.scheduleManager ??= new ScheduleManager(this.conn.redis, this.conn.config.prefix, {
+      eventsMaxLen: this.conn.config.eventsMaxLen,
+      call: (what, fn) => this.conn.call({ what, writes: 'it may or may not have been applied: repeat it to be safe' }, fn),
+    });
+    return this.scheduleManager;
   }
 
   /** A handle to an existing job (no Redis call until you use it). */

@@ -1,4 +1,24 @@
+import type { ScheduleTiming } from '@jobq/job-defs';
 import type { JobState } from './keys';
+
+/**
+ * What a job created by a schedule carries in `options.jobq.schedule`: enough for
+ * the worker that takes it to compute and enqueue the schedule's next run without
+ * reading the schedule first.
+ */
+export interface ScheduledRunMeta {
+  /** Schedule name. */
+  readonly name: string;
+  /** Version (hash of the definition) the job was created under. */
+  readonly v: string;
+  /** The due time this run is for, ms; 0 for a manual trigger. */
+  readonly due: number;
+  /** Set on runs started by `trigger` (they do not schedule a next run). */
+  readonly manual?: boolean;
+  readonly timing: ScheduleTiming;
+  readonly startAt: number | null;
+  readonly endAt: number | null;
+}
 
 /**
  * The JSON bee-queue keeps per job in `<queue>:jobs`. `data` carries the job name
@@ -27,6 +47,8 @@ export interface StoredJob {
       keepFailedSeconds: number;
       /** How many parents the job was enqueued with (absent: none); see `EnqueueOptions.dependsOn`. */
       parents?: number;
+      /** Set on jobs a schedule created (see `ScheduledRunMeta`). */
+      schedule?: ScheduledRunMeta;
     };
   };
   status: 'created' | 'retrying' | 'succeeded' | 'failed';

@@ -13,6 +13,7 @@ import { QueueScripts, type TakeReply } from './lua';
 import type { JobProgress, StoredJob, WorkerInfo } from './records';
 import { connectRedis, createRedis, isUnavailableError, waitUntilReady } from './redis-connection';
 import { durationBucket, HISTORY_RETENTION_SECONDS, THROUGHPUT_RETENTION_SECONDS } from './throughput';
+import { advanceSchedule } from './schedule-runner';
 import { resolveWorkerOptions, type ResolvedWorkerOptions, type WorkerOptions } from './worker-options';
 import { takeWorkerControl } from './worker-control';
 import { WorkerRegistry } from './worker-registry';
@@ -549,6 +550,12 @@ export class Worker extends EventEmitter<WorkerEvents> {
         this.running.delete(slotKey(t.queue, t.id));
         this.wake?.();
       });
+    // A schedule's run: enqueue its next run beside the handler (see advanceSchedule),
+    // computed once the handler has started so a burst of due runs starts at once.
+    if (t.stored?.options.jobq?.schedule) {
+      const { scripts } = this.live;
+      setImmediate(() => void advanceSchedule(scripts, k, t, this.config.eventsMaxLen, (err) => this.report(err), () => this.state === 'running'));
+    }
   }
 
   /** Writes an attempt's outcome (batched with other outcomes, see `FinishBatcher`), retrying while Redis is away so no finished job is lost. */

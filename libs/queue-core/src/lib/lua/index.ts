@@ -8,6 +8,7 @@ import { READ_JOB } from './read-job';
 import { READ_PARENTS } from './read-parents';
 import { REPORT_PROGRESS } from './report-progress';
 import { REQUEUE_JOBS } from './requeue-jobs';
+import { SCHEDULE_ADVANCE, SCHEDULE_PAUSE, SCHEDULE_REMOVE, SCHEDULE_RESUME, SCHEDULE_TRIGGER, SCHEDULE_UPSERT } from './schedules';
 import { SWEEP_EXPIRED } from './sweep-expired';
 
 export { TAKE_KEYS_PER_QUEUE } from './fetch-jobs';
@@ -24,7 +25,24 @@ const SCRIPTS = {
   jobqSweepExpired: SWEEP_EXPIRED,
   jobqCancelJob: CANCEL_JOB,
   jobqReadParents: READ_PARENTS,
+  jobqScheduleUpsert: SCHEDULE_UPSERT,
+  jobqScheduleAdvance: SCHEDULE_ADVANCE,
+  jobqSchedulePause: SCHEDULE_PAUSE,
+  jobqScheduleResume: SCHEDULE_RESUME,
+  jobqScheduleTrigger: SCHEDULE_TRIGGER,
+  jobqScheduleRemove: SCHEDULE_REMOVE,
 } as const;
+
+/** The schedule scripts (see `schedules.ts`), by operation. */
+export type ScheduleOp = 'upsert' | 'advance' | 'pause' | 'resume' | 'trigger' | 'remove';
+const SCHEDULE_SCRIPTS: Record<ScheduleOp, ScriptName> = {
+  upsert: 'jobqScheduleUpsert',
+  advance: 'jobqScheduleAdvance',
+  pause: 'jobqSchedulePause',
+  resume: 'jobqScheduleResume',
+  trigger: 'jobqScheduleTrigger',
+  remove: 'jobqScheduleRemove',
+};
 
 type ScriptName = keyof typeof SCRIPTS;
 type Arg = string | number;
@@ -93,6 +111,11 @@ export class QueueScripts {
   /** See `READ_PARENTS`. */
   readParents(keys: readonly string[], args: readonly Arg[]): Promise<[number, string, number, string | null][]> {
     return this.call('jobqReadParents', keys, args);
+  }
+
+  /** One of the schedule scripts (`SCHEDULE_UPSERT`, ...); KEYS and ARGV as documented in `schedules.ts`. */
+  schedule<T = string | (string | number)[]>(op: ScheduleOp, keys: readonly string[], args: readonly Arg[]): Promise<T> {
+    return this.call(SCHEDULE_SCRIPTS[op], keys, args);
   }
 
   /** See `SWEEP_EXPIRED`. */
