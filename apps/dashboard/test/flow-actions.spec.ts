@@ -1,6 +1,7 @@
 // Pause/resume, cancel and rate-limit actions over HTTP: confirmation, refusals as
 // messages (never a crash), bad input as 400, CSRF and read-only rules.
-import { queueKeys } from '@jobq/queue-core';
+import { defineJob, z } from '@jobq/job-defs';
+import { QueueClient, queueKeys } from '@jobq/queue-core';
 import { manyJobs } from './fixtures';
 import { dashboardSuite, TestBrowser } from './harness';
 
@@ -10,6 +11,15 @@ const JOBS = [
   ...manyJobs('high_priority', 'active', 1, 20),
   ...manyJobs('high_priority', 'succeeded', 1, 30),
 ];
+
+/** A job of the fixture's queue, for the deferred-job case (enqueued through the real client). */
+const step = defineJob({
+  name: 'flow.step',
+  queue: 'high_priority',
+  description: 'A step of a chain',
+  payload: z.object({}),
+  result: z.object({}),
+});
 
 describe('flow actions', () => {
   const s = dashboardSuite('flow-actions', JOBS);
@@ -87,6 +97,21 @@ describe('flow actions', () => {
     }
     expect(await s.redis.hget(k().flow, 'paused')).toBeNull();
     expect(await s.redis.lpos(k().waiting, '2')).not.toBeNull();
+  });
+
+  it('cancels a deferred job from its page', async () => {
+    const client = await QueueClient.connect(s.dash.config.queue);
+    try {
+      const parent = await client.enqueue(step, {}, { jobId: 'dp', delayMs: 600_000 });
+      await client.enqueue(step, {}, { jobId: 'dc', dependsOn: [parent] });
+      const page = (await browser.get(`${s.dash.url}/queues/high_priority/jobs/dc`)).body;
+      expect(page).toContain('/queues/high_priority/jobs/dc/cancel');
+      expect(await flashAfter(await post('/queues/high_priority/jobs/dc/cancel', { confirm: 'yes' }))).toContain('Job dc was canceled (it was deferred).');
+      expect(await s.redis.zscore(k().deferred, 'dc')).toBeNull();
+      expect(await s.redis.zscore(k().index('canceled'), 'dc')).not.toBeNull();
+    } finally {
+      await client.close();
+    }
   });
 });
 

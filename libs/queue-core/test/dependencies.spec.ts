@@ -309,6 +309,16 @@ describe('job dependencies', () => {
     expect(run['error']).toContain('parent job cp was canceled');
     expect(await other.status()).toBe('canceled');
     expect(await s.redis.zcard(k().deferred)).toBe(0);
+    // Counts of several queues in one call: each state lands on its own queue and field.
+    // A new child of a canceled parent could never run: refused, nothing written.
+    await expect(s.client.enqueue(step, { n: 5 }, { jobId: 'cl', dependsOn: ['cp'] })).rejects.toMatchObject({ code: 'JOBQ_PARENT_FAILED', parentId: 'cp', message: expect.stringContaining('was canceled') });
+    expect(await s.redis.hexists(k().jobs, 'cl')).toBe(0);
+    const pending = await s.client.enqueue(step, { n: 6 }, { jobId: 'pp', delayMs: 60_000 });
+    await s.client.enqueue(step, { n: 7 }, { jobId: 'pc', dependsOn: [pending] });
+    const inspector = new QueueInspector(s.redis, s.config.prefix);
+    const [empty, main] = await inspector.counts(['test_empty', 'test_main']);
+    expect(empty).toEqual({ queue: 'test_empty', waiting: 0, active: 0, delayed: 0, succeeded: 0, failed: 0, canceled: 0, deferred: 0 });
+    expect(main).toEqual({ queue: 'test_main', waiting: 0, active: 0, delayed: 1, succeeded: 0, failed: 2, canceled: 2, deferred: 1 });
   });
 });
 

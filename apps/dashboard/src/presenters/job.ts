@@ -65,7 +65,7 @@ export function presentJob(job: JobDetail, links: Links, canWrite: boolean) {
     canRetry: canWrite && failed,
     canRemove: canWrite && job.state !== 'active',
     canPromote: canWrite && job.state === 'delayed',
-    canCancel: canWrite && (job.state === 'waiting' || job.state === 'delayed' || job.state === 'active'),
+    canCancel: canWrite && (job.state === 'waiting' || job.state === 'delayed' || job.state === 'deferred' || job.state === 'active'),
     cancelAction: links.cancelJob(job.queue, job.id),
     cancelConfirm: `Cancel job ${job.id} of ${job.queue}?${job.state === 'active' ? ' Its handler is told to stop; it ends canceled.' : ''}`,
     retryAction: links.retryJob(job.queue, job.id),

@@ -262,8 +262,8 @@ export class ParentNotFoundError extends QueueError {
 }
 
 /**
- * A job was enqueued depending on a job that already failed for good: it could
- * never run, so it is refused and nothing is written. Also the error code stored
+ * A job was enqueued depending on a job that already failed for good (or was
+ * canceled): it could never run, so it is refused and nothing is written. Also the error code stored
  * on a deferred job failed because a parent failed for good or was removed.
  */
 export class ParentFailedError extends QueueError {
@@ -272,10 +272,10 @@ export class ParentFailedError extends QueueError {
   /** Index of the bulk item that named it (`null` for a single enqueue). */
   readonly item: number | null;
 
-  constructor(queue: string, parentId: string, item: number | null = null) {
+  constructor(queue: string, parentId: string, item: number | null = null, how: 'failed' | 'canceled' = 'failed') {
     super(
       'JOBQ_PARENT_FAILED',
-      `${item === null ? '' : `Item ${item}: `}parent job "${parentId}" on queue "${queue}" has failed for good, so a job depending on it could never run; nothing was enqueued. Retry the parent first.`,
+      `${item === null ? '' : `Item ${item}: `}parent job "${parentId}" on queue "${queue}" ${how === 'canceled' ? 'was canceled' : 'has failed for good'}, so a job depending on it could never run; nothing was enqueued.${how === 'canceled' ? '' : ' Retry the parent first.'}`,
     );
     this.parentId = parentId;
     this.item = item;
@@ -306,6 +306,9 @@ export class CrossQueueDependencyError extends QueueError {
 export class ParentResultUnavailableError extends QueueError {
   constructor(jobId: string, parentId: string, why: string) {
     super('JOBQ_PARENT_RESULT_UNAVAILABLE', `Job "${jobId}" cannot read the result of parent job "${parentId}": ${why}.`);
+  }
+}
+
 /** No schedule of that name exists (on that queue, or on any queue when none was given). */
 export class ScheduleNotFoundError extends QueueError {
   constructor(name: string, queue?: string) {

@@ -85,6 +85,7 @@ export interface QueueKeys {
   parents(id: string): string;
   /** Set per job: the jobs that were enqueued depending on it. */
   children(id: string): string;
+  /**
    * Hash: schedule name -> stored schedule JSON (see `schedules.ts`): its
    * definition, version, paused flag, run count, last run and pending job.
    */

@@ -219,8 +219,8 @@ export class QueueClient {
       }
       if (reply[0] === 'missingParent' || reply[0] === 'failedParent') {
         const item = indexed ? start + Number(reply[1]) : null;
-        const Err = reply[0] === 'missingParent' ? ParentNotFoundError : ParentFailedError;
-        throw new Err(contract.queue, String(reply[2]), item);
+        if (reply[0] === 'missingParent') throw new ParentNotFoundError(contract.queue, String(reply[2]), item);
+        throw new ParentFailedError(contract.queue, String(reply[2]), item, reply[3] === 'canceled' ? 'canceled' : 'failed');
       }
       for (let i = 1; i < reply.length; i += 2) {
         handles.push(new JobHandle(this.conn, this.results, contract, String(reply[i]), Number(reply[i + 1]) === 1));

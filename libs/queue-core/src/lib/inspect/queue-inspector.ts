@@ -94,7 +94,7 @@ export class QueueInspector {
     const replies = (await pipeline.exec()) ?? [];
     return queues.map((queue, i) => {
       const n = (j: number) => {
-        const [err, v] = replies[i * 6 + j] ?? [null, 0];
+        const [err, v] = replies[i * 7 + j] ?? [null, 0];
         if (err) throw err;
         return Number(v);
       };

@@ -5,7 +5,7 @@ import { EVENT_FUNCTIONS } from './events';
  * (`id` counter, `jobs` hash, `waiting` list, `delayed` zset, `earlierDelayed`
  * channel), so bee-queue tools still read them. All or nothing: when a caller-
  * chosen id already belongs to a job of another name, or a new job depends on a
- * parent that does not exist or failed, nothing is written.
+ * parent that does not exist, failed or was canceled, nothing is written.
  *
  * A job whose id exists already is not written again (idempotent enqueue; its
  * dependencies are not looked at and no edge is added). Each new job gets a
@@ -27,7 +27,7 @@ import { EVENT_FUNCTIONS } from './events';
  *       parent ids joined by ',' ('' = none)
  * Returns { 'ok', id, created (1|0), ... } or { 'conflict', item index (0-based),
  *   id, name of the existing job } or { 'missingParent' | 'failedParent', item
- *   index, parent id }.
+ *   index, parent id[, 'failed' | 'canceled'] }.
  */
 export const ENQUEUE_JOBS = `${EVENT_FUNCTIONS}
 local maxlen, now, base = ARGV[1], ARGV[2], ARGV[3]
@@ -53,7 +53,8 @@ for i = 0, n - 1 do
   if deps ~= '' and not exists and not (id ~= '' and inBatch[id]) then
     for _, p in ipairs(parentsOf(deps)) do
       if redis.call('hexists', KEYS[2], p) == 1 then
-        if redis.call('sismember', base .. 'failed', p) == 1 then return {'failedParent', i, p} end
+        if redis.call('sismember', base .. 'failed', p) == 1 then return {'failedParent', i, p, 'failed'} end
+        if redis.call('zscore', base .. 'x:idx:canceled', p) then return {'failedParent', i, p, 'canceled'} end
       elseif not inBatch[p] then
         return {'missingParent', i, p}
       end
