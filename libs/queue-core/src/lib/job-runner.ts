@@ -1,4 +1,5 @@
 import type { AnyJobContract } from '@jobq/job-defs';
+import type { AttemptAbort } from './attempt-abort';
 import { backoffDelay } from './backoff';
 import {
   JobCanceledError,
@@ -54,7 +55,7 @@ export interface AttemptOutcome {
   readonly kind: 'succeeded' | 'failed' | 'retry';
   /** Job name, or `(unreadable)` when the stored JSON was corrupt. */
   readonly name: string;
-  /** Updated bee-queue JSON to store. */
+  /** Updated bee-queue JSON to store ('' after a success: the stored JSON is kept). */
   readonly json: string;
   /** Result JSON (succeeded). */
   readonly resultJson?: string;
@@ -124,7 +125,7 @@ function safeString(v: unknown): string {
 export async function runAttempt(
   job: TakenJob,
   handlers: ReadonlyMap<string, BoundHandler>,
-  controller: AbortController,
+  abort: AttemptAbort,
   reportProgress: (p: JobProgress) => Promise<void>,
   log: (message: string) => void = () => undefined,
   parents?: ParentReader,
@@ -145,25 +146,26 @@ export async function runAttempt(
     if (!payload.success) throw new PayloadValidationError(name, toFieldIssues(payload.error));
 
     const timeoutMs = stored.options.timeout || contract.defaults.timeoutMs;
-    const aborted = new Promise<never>((_, reject) => {
-      const onAbort = () => reject(controller.signal.reason);
-      if (controller.signal.aborted) onAbort();
-      else controller.signal.addEventListener('abort', onAbort, { once: true });
-    });
+    const aborted = new Promise<never>((_, reject) => abort.onAbort(reject));
     aborted.catch(() => undefined);
-    timer = setTimeout(() => controller.abort(new JobTimeoutError(name, timeoutMs)), timeoutMs);
+    timer = setTimeout(() => abort.abort(new JobTimeoutError(name, timeoutMs)), timeoutMs);
     const parentCount = stored.options.jobq?.parents ?? 0;
     const dependencies = parents && parentCount > 0 ? await parents.context(job.queue, job.id, parentCount) : noParents(job.id);
+    const schedule = scheduleContext(stored).schedule;
     const ctx: JobContext = {
-      ...dependencies,
+      parents: dependencies.parents,
+      parentResult: dependencies.parentResult,
+      parentResults: dependencies.parentResults,
       id: job.id,
       name,
       queue: job.queue,
       attempt: job.attempt,
       maxAttempts: (stored.options.jobq?.retries ?? stored.options.retries) + 1,
       createdAt: stored.options.timestamp,
-      ...scheduleContext(stored),
-      signal: controller.signal,
+      ...(schedule ? { schedule } : {}),
+      get signal() {
+        return abort.signal;
+      },
       log,
       progress: async (percent, message) => {
         if (!Number.isFinite(percent)) throw new TypeError('progress percent must be a finite number');
@@ -175,16 +177,16 @@ export async function runAttempt(
         await reportProgress(p);
       },
     };
-    const value = await Promise.race([Promise.resolve().then(() => bound.fn(payload.data, ctx)), aborted]);
+    const value = await Promise.race([bound.fn(payload.data, ctx), aborted]);
     const result = contract.result.safeParse(value);
     if (!result.success) throw new ResultValidationError(name, toFieldIssues(result.error));
-    stored.status = 'succeeded';
     const keep = stored.options.jobq?.keepResultSeconds ?? contract.defaults.keepResultSeconds;
     const now = Date.now();
     return {
       kind: 'succeeded',
       name,
-      json: JSON.stringify(stored),
+      // A success leaves the stored job as it is (its state is in the run record).
+      json: '',
       resultJson: JSON.stringify(result.data ?? null),
       retryAt: 0,
       durationMs: now - started,

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { hostname as osHostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import type { QueueConfig } from './config';
+import { AttemptAbort } from './attempt-abort';
 import { ClosedError, JobCanceledError, STALLED_MESSAGE_TEMPLATE } from './errors';
 import { FinishBatcher, type PendingFinish } from './finish-batcher';
 import type { BoundHandler } from './handler';
@@ -71,7 +72,7 @@ interface RunningJob {
   readonly id: string;
   readonly name: string;
   readonly startedAt: number;
-  readonly controller: AbortController;
+  readonly abort: AttemptAbort;
   /** Set when the worker gave the job back: its outcome must not be recorded. */
   abandoned: boolean;
   done: Promise<void>;
@@ -505,7 +506,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       id: t.id,
       name,
       startedAt: Date.now(),
-      controller: new AbortController(),
+      abort: new AttemptAbort(),
       abandoned: false,
       done: Promise.resolve(),
     };
@@ -524,7 +525,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     entry.done = runAttempt(
       t,
       this.handlers,
-      entry.controller,
+      entry.abort,
       async (p) => {
         lastProgress = p;
         if (!entry.abandoned) {
@@ -614,36 +615,31 @@ export class Worker extends EventEmitter<WorkerEvents> {
       const now = Date.now();
       const take = this.state === 'running' && !this.quieted ? items.length : 0;
       try {
-        const [codes, jobs, earliest] = await this.live.scripts.finishJobs(
-          [
-            k.jobs,
-            k.active,
-            k.stalling,
-            k.waiting,
-            k.delayed,
-            k.succeeded,
-            k.failed,
-            k.index('succeeded'),
-            k.index('failed'),
-            k.expiry,
-            k.throughput(minuteOf(now)),
-            k.events,
-            k.wake,
-            k.throughputHour(hourOf(now)),
-            k.canceling,
-            ...items.flatMap((i) => i.keys),
-            ...this.takeKeys,
-          ],
-          [
-            items.length,
-            now,
-            THROUGHPUT_RETENTION_SECONDS,
-            this.config.eventsMaxLen,
-            HISTORY_RETENTION_SECONDS,
-            ...items.flatMap((i) => i.args),
-            ...this.takeArgs(take, false),
-          ],
-        );
+        const keys: string[] = [
+          k.jobs,
+          k.active,
+          k.stalling,
+          k.waiting,
+          k.delayed,
+          k.succeeded,
+          k.failed,
+          k.index('succeeded'),
+          k.index('failed'),
+          k.expiry,
+          k.throughput(minuteOf(now)),
+          k.events,
+          k.wake,
+          k.throughputHour(hourOf(now)),
+          k.canceling,
+        ];
+        const args: (string | number)[] = [items.length, now, THROUGHPUT_RETENTION_SECONDS, this.config.eventsMaxLen, HISTORY_RETENTION_SECONDS];
+        for (const item of items) {
+          for (const key of item.keys) keys.push(key);
+          for (const arg of item.args) args.push(arg);
+        }
+        for (const key of this.takeKeys) keys.push(key);
+        for (const arg of this.takeArgs(take, false)) args.push(arg);
+        const [codes, jobs, earliest] = await this.live.scripts.finishJobs(keys, args);
         items.forEach((item, i) => (item.code = Number(codes[i])));
         next = this.parseTaken(jobs);
         if (next.length === 0 && take > 0) this.noteEarliest(Number(earliest));
@@ -663,7 +659,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     if (jobs.length === 0) return 0;
     for (const j of jobs) {
       j.abandoned = true;
-      j.controller.abort(new ClosedError(`Worker "${this.name}"`));
+      j.abort.abort(new ClosedError(`Worker "${this.name}"`));
     }
     let requeued = 0;
     for (const [i, q] of this.options.queues.entries()) {
@@ -726,8 +722,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
    */
   private abortCanceled(queue: string, id: string): void {
     const entry = this.running.get(slotKey(queue, id));
-    if (!entry || entry.abandoned || entry.controller.signal.aborted) return;
-    entry.controller.abort(new JobCanceledError(id));
+    if (!entry || entry.abandoned || entry.abort.aborted) return;
+    entry.abort.abort(new JobCanceledError(id));
   }
 
   /** Claims running jobs against the stall check (removes them from the stalling sets). */
