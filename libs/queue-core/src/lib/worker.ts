@@ -160,7 +160,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
   /** Jobs the dispatch loop took while close() began, and gave straight back. */
   private handedBack = 0;
   /** Outcomes waiting to be written, grouped per queue. */
-  private readonly finisher = new FinishBatcher<FinishItem>((queue, batch) => this.writeFinishes(queue, batch), MAX_FINISH_BATCH);
+  private readonly finisher: FinishBatcher<FinishItem>;
 
   constructor(
     private readonly config: QueueConfig,
@@ -173,6 +173,11 @@ export class Worker extends EventEmitter<WorkerEvents> {
     this.keysByQueue = new Map(this.options.queues.map((q, i) => [q, this.keys[i]]));
     this.takeKeys = this.keys.flatMap((k) => [k.waiting, k.active, k.jobs, k.delayed, k.events, k.wake, k.flow]);
     this.identity = { hostname: options.hostname ?? osHostname(), pid: options.pid ?? process.pid };
+    // With many slots, two writes in flight let Redis record one batch while this
+    // process runs the jobs the other one returned; with few slots, splitting them
+    // over two writes only makes the batches smaller (more Redis work per job).
+    const writesInFlight = this.options.concurrency >= 8 ? 2 : 1;
+    this.finisher = new FinishBatcher<FinishItem>((queue, batch) => this.writeFinishes(queue, batch), MAX_FINISH_BATCH, writesInFlight);
     this.parentReader = new ParentReader(() => this.live, config.prefix);
   }
 
@@ -518,44 +523,51 @@ export class Worker extends EventEmitter<WorkerEvents> {
   private start1(t: TakenJob): void {
     const name = t.stored?.data.name ?? UNREADABLE;
     const entry = this.track(t, name);
-    this.emit('job:started', { queue: t.queue, id: t.id, name, attempt: t.attempt });
-    const k = this.keysOf(t.queue);
-    let lastProgress: JobProgress | undefined;
-    const log = new JobLogWriter(this.live.redis, k.log(t.id), (err) => this.report(err));
-    entry.done = runAttempt(
-      t,
-      this.handlers,
-      entry.abort,
-      async (p) => {
-        lastProgress = p;
-        if (!entry.abandoned) {
-          await this.live.scripts.reportProgress([k.run(t.id), k.events], [t.id, name, JSON.stringify(p), Date.now(), this.config.eventsMaxLen]);
-        }
-      },
-      (message) => {
-        if (!entry.abandoned) log.add(message);
-      },
-      this.parentReader,
-    )
-      // The job's log lines land before its outcome (bounded: logging is best effort).
-      .then((outcome) => {
-        const pending = log.flushed();
-        return pending ? bounded(pending, FINAL_REDIS_MS, undefined).then(() => outcome) : outcome;
-      })
-      .then((outcome) => this.record(k, t, entry, outcome, lastProgress))
-      .catch((err) => {
-        this.report(err as Error);
-      })
-      .finally(() => {
-        this.stats.busyMs += Date.now() - entry.startedAt;
-        this.running.delete(slotKey(t.queue, t.id));
-        this.wake?.();
-      });
+    if (this.listenerCount('job:started') > 0) this.emit('job:started', { queue: t.queue, id: t.id, name, attempt: t.attempt });
+    entry.done = this.run1(t, entry, name);
     // A schedule's run: enqueue its next run beside the handler (see advanceSchedule),
     // computed once the handler has started so a burst of due runs starts at once.
     if (t.stored?.options.jobq?.schedule) {
       const { scripts } = this.live;
+      const k = this.keysOf(t.queue);
       setImmediate(() => void advanceSchedule(scripts, k, t, this.config.eventsMaxLen, (err) => this.report(err), () => this.state === 'running'));
+    }
+  }
+
+  /** Runs one attempt and records its outcome; never rejects. */
+  private async run1(t: TakenJob, entry: RunningJob, name: string): Promise<void> {
+    const k = this.keysOf(t.queue);
+    let lastProgress: JobProgress | undefined;
+    // Created on the first log line: most jobs log nothing.
+    let log: JobLogWriter | null = null;
+    try {
+      const outcome = await runAttempt(
+        t,
+        this.handlers,
+        entry.abort,
+        async (p) => {
+          lastProgress = p;
+          if (!entry.abandoned) {
+            await this.live.scripts.reportProgress([k.run(t.id), k.events], [t.id, name, JSON.stringify(p), Date.now(), this.config.eventsMaxLen]);
+          }
+        },
+        (message) => {
+          if (entry.abandoned) return;
+          log ??= new JobLogWriter(this.live.redis, k.log(t.id), (err) => this.report(err));
+          log.add(message);
+        },
+        this.parentReader,
+      );
+      // The job's log lines land before its outcome (bounded: logging is best effort).
+      const pending = (log as JobLogWriter | null)?.flushed();
+      if (pending) await bounded(pending, FINAL_REDIS_MS, undefined);
+      await this.record(k, t, entry, outcome, lastProgress);
+    } catch (err) {
+      this.report(err as Error);
+    } finally {
+      this.stats.busyMs += Date.now() - entry.startedAt;
+      this.running.delete(slotKey(t.queue, t.id));
+      this.wake?.();
     }
   }
 
@@ -591,6 +603,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     const canceled = item.code === 2;
     this.stats.processed += 1;
     if (o.kind !== 'succeeded' && !canceled) this.stats.failed += 1;
+    if (this.listenerCount('job:finished') === 0) return;
     this.emit('job:finished', {
       queue: t.queue,
       id: t.id,
