@@ -1,7 +1,9 @@
+import { EVENT_FUNCTIONS } from './events';
+
 /**
  * Lua helpers of job dependencies (a child job that waits for parent jobs of the
- * SAME queue). Self-contained (own `dep_*` event and wake helpers), so any script
- * can include them whatever else it defines. Every key is derived from the
+ * SAME queue). Self-contained (the shared `EVENT_FUNCTIONS`, scoped under `dep_*`
+ * names), so any script can include them whatever else it defines. Every key is derived from the
  * queue's key base (`prefix:queue:`), so a script using them touches one queue only.
  *
  * Keys (see `QueueKeys`): `x:idx:deferred` zset of deferred jobs; per child
@@ -26,23 +28,11 @@
  *   base is derived (so FINISH_JOB's arguments stay as they are).
  */
 export const DEPENDENCY_FUNCTIONS = `
-local function dep_emit(stream, maxlen, ev, id, name, at, data)
-  if data then
-    redis.call('xadd', stream, 'MAXLEN', '~', maxlen, '*', 'ev', ev, 'id', id, 'name', name or '', 'at', at, 'data', data)
-  else
-    redis.call('xadd', stream, 'MAXLEN', '~', maxlen, '*', 'ev', ev, 'id', id, 'name', name or '', 'at', at)
-  end
-end
-local function dep_wake(list)
-  if redis.call('llen', list) == 0 then redis.call('lpush', list, '1') end
-end
-local function dep_name(json)
-  if not json then return '' end
-  local name = string.match(json, '^{"data":{"name":"([^"\\\\]*)"')
-  if name then return name end
-  local ok, job = pcall(cjson.decode, json)
-  if ok and type(job) == 'table' and type(job.data) == 'table' and type(job.data.name) == 'string' then return job.data.name end
-  return ''
+local dep_emit, dep_wake, dep_name
+do
+  -- the shared event helpers, under names of their own (a script may define its own emit)
+${EVENT_FUNCTIONS}
+  dep_emit, dep_wake, dep_name = emit, wake, nameOf
 end
 local function dep_keep_failed(json)
   -- options come after the payload in the stored JSON: the last match is ours
