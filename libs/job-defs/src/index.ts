@@ -14,6 +14,7 @@ export {
   defineSchedule,
   describeTiming,
   nextDueAfter,
+  scheduleRunId,
   MIN_SCHEDULE_EVERY_MS,
   SCHEDULE_INVALID_CODE,
   ScheduleDefinitionError,

@@ -48,6 +48,31 @@ describe('schedules', () => {
     expect(bad({ every: 1000, limit: 0 })[0]).toBe('limit');
     expect(bad({ every: 1000, payload: { n: 'one' } })[0]).toBe('payload.n');
     expect(bad({ every: 1000, name: 'has space' })[0]).toBe('name');
+    expect(bad({ every: 1000, jobId: 'nightly' })).toEqual(['jobId', expect.stringContaining('must contain {due} or {date}')]);
+    expect(bad({ every: 1000, jobId: 'nightly-{due}-{day}' })).toEqual(['jobId', expect.stringContaining('unknown placeholder {day}')]);
+    expect(bad({ every: 1000, jobId: 'nightly report {due}' })).toEqual(['jobId', expect.stringContaining('not a valid job id')]);
+  });
+
+  it('names its runs after a job id pattern: one job per due time, the next one pending under its own id', async () => {
+    const runs: Run[] = [];
+    for (const w of ['a', 'b']) await s.startWorker([recorder(runs, w)]);
+    const def = defineSchedule(echo, { name: 'named', every: 1_000, jobId: 'tick-{name}-{date}', payload: { n: 3 } });
+    await s.client.schedules.upsert(def);
+    await waitFor(() => runs.length >= 2, 8_000);
+    await sleep(200);
+    const ids = runs.map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids) expect(id).toMatch(/^tick-named-\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$/);
+    const due = (id: string) => Date.parse(id.slice('tick-named-'.length));
+    for (const r of runs) expect(r.startedAt).toBeGreaterThanOrEqual(due(r.id));
+    const delayed = await s.redis.zrange(k().delayed, 0, -1);
+    expect(delayed).toHaveLength(1);
+    expect(delayed[0]).toMatch(/^tick-named-/);
+    // Paused and resumed, the next run keeps the pattern.
+    await s.client.schedules.pause('named');
+    await s.client.schedules.resume('named');
+    const [info] = (await s.client.schedules.list()).filter((x) => x.name === 'named');
+    expect(info.nextJobId).toMatch(/^tick-named-/);
   });
 
   it('fires at the due time, one job per due time with three workers, and the next run is always pending', async () => {

@@ -45,6 +45,13 @@ export interface ScheduleInput<C extends AnyJobContract> {
   readonly jobOptions?: ScheduleJobOptions;
   /** One line shown by the dashboard. */
   readonly description?: string;
+  /**
+   * Job id pattern of its runs, e.g. `nightly-report-{date}`: `{due}` (due time,
+   * ms), `{date}` (due time, ISO 8601 UTC, with ':' kept) and `{name}` (schedule
+   * name) are filled per run. It must contain `{due}` or `{date}` (one id per due
+   * time is what makes a run exactly-once). @defaultValue `sched:{name}:{due}`
+   */
+  readonly jobId?: string;
 }
 
 /** A validated, frozen schedule declaration (pure data; queue-core stores and runs it). */
@@ -63,6 +70,18 @@ export interface ScheduleDefinition<C extends AnyJobContract = AnyJobContract> {
   readonly limit: number | null;
   readonly jobOptions: ScheduleJobOptions;
   readonly description: string;
+  /** Job id pattern of its runs (see `ScheduleInput.jobId`), or `null` for `sched:{name}:{due}`. */
+  readonly jobId: string | null;
+}
+
+/**
+ * The job id of the run of schedule `name` due at `due` (ms): `pattern` with
+ * `{name}`, `{due}` and `{date}` filled, or `sched:<name>:<due>` without one.
+ * The same in every process, so racing writers make one job.
+ */
+export function scheduleRunId(name: string, due: number, pattern: string | null | undefined): string {
+  if (!pattern) return `sched:${name}:${due}`;
+  return pattern.replace(/\{(name|due|date)\}/g, (_, key: string) => (key === 'name' ? name : key === 'due' ? String(due) : new Date(due).toISOString()));
 }
 
 /** Shortest `every` accepted, ms. */
@@ -162,10 +181,21 @@ export function defineSchedule<C extends AnyJobContract>(contract: C, input: Sch
     const v = jobOptions[field];
     if (v !== undefined && (!Number.isInteger(v) || v < min)) throw bad(`jobOptions.${field}`, `must be a whole number >= ${min}`);
   }
+  const jobId = input.jobId ?? null;
+  if (jobId !== null) {
+    if (typeof jobId !== 'string' || !/\{(due|date)\}/.test(jobId)) throw bad('jobId', 'must contain {due} or {date}, so that every due time has its own job id');
+    const unknown = /\{(?!(?:name|due|date)\})[^}]*\}/.exec(jobId);
+    if (unknown) throw bad('jobId', `has an unknown placeholder ${unknown[0]}: use {name}, {due} or {date}`);
+    const sample = scheduleRunId(name, 4_102_444_800_000, jobId);
+    if (!/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,199}$/.test(sample)) {
+      throw bad('jobId', `gives ids like "${sample.slice(0, 60)}", which is not a valid job id: 1-200 letters, digits, ".", "_", ":", "@" or "-", starting with a letter or digit`);
+    }
+  }
   return Object.freeze({
     name,
     contract,
     queue: contract.queue,
+    jobId,
     payload: input.payload,
     timing: Object.freeze(timing),
     startAt,

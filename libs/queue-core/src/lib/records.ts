@@ -15,6 +15,8 @@ export interface ScheduledRunMeta {
   readonly due: number;
   /** Set on runs started by `trigger` (they do not schedule a next run). */
   readonly manual?: boolean;
+  /** Job id pattern of the schedule's runs (`ScheduleInput.jobId`); absent: `sched:<name>:<due>`. */
+  readonly jobId?: string;
   readonly timing: ScheduleTiming;
   readonly startAt: number | null;
   readonly endAt: number | null;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { nextDueAfter, type ScheduleDefinition, type ScheduleTiming } from '@jobq/job-defs';
+import { nextDueAfter, scheduleRunId, type ScheduleDefinition, type ScheduleTiming } from '@jobq/job-defs';
 import { resolveEnqueueOptions } from './enqueue-options';
 import type { QueueKeys } from './keys';
 import type { ScheduledRunMeta, StoredJob } from './records';
@@ -40,9 +40,18 @@ export function scheduleKeys(k: QueueKeys): string[] {
   return [k.schedules, k.jobs, k.waiting, k.delayed, k.events, k.wake, k.earlierDelayed];
 }
 
-/** Id of the scheduled run of `name` due at `due`: the same in every process, so racing writers make one job. */
-export function scheduledJobId(name: string, due: number): string {
-  return `sched:${name}:${due}`;
+/**
+ * Id of the scheduled run of `name` due at `due`, from the schedule's job id
+ * pattern (`sched:<name>:<due>` without one): the same in every process, so
+ * racing writers make one job.
+ */
+export function scheduledJobId(name: string, due: number, pattern?: string | null): string {
+  return scheduleRunId(name, due, pattern);
+}
+
+/** The job id pattern kept in a stored schedule's template (`undefined`: the default ids). */
+export function templateJobIdPattern(template: string): string | undefined {
+  return (JSON.parse(template) as StoredJob).options.jobq.schedule?.jobId;
 }
 
 /** Id of a run started by hand at `now`. */
@@ -53,7 +62,15 @@ export function manualJobId(name: string, now: number): string {
 /** The definition fields of a stored schedule (no run state), with its version. */
 export function storedDefinition(def: ScheduleDefinition, now: number): Omit<StoredSchedule, 'paused' | 'count' | 'lastRunAt' | 'lastJobId' | 'nextRunAt' | 'pendingId' | 'createdAt' | 'updatedAt'> {
   const o = resolveEnqueueOptions(def.contract, def.jobOptions, now, 'jobOptions');
-  const meta: ScheduledRunMeta = { name: def.name, v: '', due: 0, timing: def.timing, startAt: def.startAt, endAt: def.endAt };
+  const meta: ScheduledRunMeta = {
+    name: def.name,
+    v: '',
+    due: 0,
+    timing: def.timing,
+    startAt: def.startAt,
+    endAt: def.endAt,
+    ...(def.jobId ? { jobId: def.jobId } : {}),
+  };
   const template: StoredJob = {
     data: { name: def.contract.name, payload: def.payload },
     options: {

@@ -32,7 +32,7 @@ export async function advanceSchedule(
   if (!t.stored || !meta || meta.manual || !(meta.due > 0)) return;
   const now = Date.now();
   const next = dueAfterRun(meta, meta.due, now);
-  const args = [eventsMaxLen, now, k.base, meta.name, meta.v, t.id, next, next > 0 ? scheduledJobId(meta.name, next) : '', next > 0 ? nextRunJson(t.stored, meta, next, now) : ''];
+  const args = [eventsMaxLen, now, k.base, meta.name, meta.v, t.id, next, next > 0 ? scheduledJobId(meta.name, next, meta.jobId) : '', next > 0 ? nextRunJson(t.stored, meta, next, now) : ''];
   for (let tries = 0; ; tries += 1) {
     try {
       await scripts.schedule('advance', scheduleKeys(k), args);

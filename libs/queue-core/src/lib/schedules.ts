@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { InvalidArgumentError, ScheduleAmbiguousError, ScheduleNotFoundError } from './errors';
 import { globalKeys, queueKeys } from './keys';
 import { QueueScripts, type ScheduleOp } from './lua';
-import { manualJobId, runJobJson, scheduledJobId, scheduleKeys, storedDefinition, type StoredSchedule } from './schedule-jobs';
+import { manualJobId, runJobJson, scheduledJobId, scheduleKeys, storedDefinition, templateJobIdPattern, type StoredSchedule } from './schedule-jobs';
 
 /** Most schedules one queue holds (the stored hash stays bounded). */
 export const MAX_SCHEDULES_PER_QUEUE = 10_000;
@@ -87,7 +87,7 @@ export class ScheduleManager {
     const now = Date.now();
     const stored = storedDefinition(def, now);
     const next = nextDueAfter(def, now) ?? 0;
-    const id = next > 0 ? scheduledJobId(def.name, next) : '';
+    const id = next > 0 ? scheduledJobId(def.name, next, def.jobId) : '';
     const json = next > 0 ? runJobJson(stored.template, next, now) : '';
     await this.registerQueue(def.queue);
     const [outcome, nextRunAt] = await this.run<[string, number]>(`upsert of schedule "${def.name}"`, def.queue, 'upsert', def.name, [
@@ -144,7 +144,7 @@ export class ScheduleManager {
       const r = await this.run<string>(`resume of schedule "${name}"`, queue, 'resume', name, [
         s.v,
         next,
-        next > 0 ? scheduledJobId(name, next) : '',
+        next > 0 ? scheduledJobId(name, next, templateJobIdPattern(s.template)) : '',
         next > 0 ? runJobJson(s.template, next, now) : '',
       ]);
       if (r === 'missing') throw new ScheduleNotFoundError(name, queue);
