@@ -19,7 +19,7 @@ export function cancelCommand(program: Command, context: (cmd: Command) => Comma
     .addHelpText(
       'after',
       `
-A waiting or delayed job is canceled at once. A running job's worker is told to
+A waiting, delayed or deferred job is canceled at once. A running job's worker is told to
 abort its handler (through the handler's signal); the job ends canceled
 whatever the handler does. A finished job (succeeded, failed, canceled) cannot
 be canceled: exit 4.

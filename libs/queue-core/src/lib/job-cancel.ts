@@ -6,7 +6,7 @@ import { sendJobCancel } from './worker-control';
 
 /** What a cancel did. */
 export type CancelOutcome =
-  /** A waiting or delayed job: it is `canceled` now. */
+  /** A waiting, delayed or deferred job: it is `canceled` now. */
   | { readonly state: 'canceled'; readonly from: 'waiting' | 'delayed' | 'deferred' }
   /**
    * A running job: marked, so it ends `canceled` whatever its handler does, and

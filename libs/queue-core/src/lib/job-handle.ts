@@ -150,7 +150,7 @@ export class JobHandle<C extends AnyJobContract> {
   }
 
   /**
-   * Cancels the job. A waiting or delayed job is `canceled` at once; a running
+   * Cancels the job. A waiting, delayed or deferred job is `canceled` at once; a running
    * one is marked and its worker aborts the handler's `signal` with
    * `JobCanceledError` (at once, or within its heartbeat interval when all its
    * slots are busy): it ends `canceled`, never
