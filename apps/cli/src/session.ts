@@ -1,5 +1,5 @@
 import { catalogueList, QUEUES_BY_PRIORITY } from '@jobq/job-defs';
-import { connectRedis, QueueAdmin, QueueClient, QueueInspector, ScheduleManager, type QueueConfig } from '@jobq/queue-core';
+import { connectRedis, QueueAdmin, QueueClient, QueueInspector, ScheduleManager, type JobDetail, type QueueConfig } from '@jobq/queue-core';
 import { CliError } from './cli-error';
 
 type Redis = Awaited<ReturnType<typeof connectRedis>>;
@@ -43,6 +43,14 @@ export class Session {
     if (await this.inspector.hasQueue(queue)) return;
     const queues = await this.inspector.queues();
     throw CliError.notFound(`unknown queue "${queue}" (queues: ${queues.join(', ') || 'none'})`);
+  }
+
+  /** Job `id` of a known queue, or a not-found error (exit 3) naming what is missing. */
+  async requireJob(queue: string, id: string): Promise<JobDetail> {
+    await this.requireQueue(queue);
+    const job = await this.inspector.getJob(queue, id);
+    if (!job) throw CliError.notFound(`job "${id}" was not found on queue "${queue}"`);
+    return job;
   }
 
   /** A producer, connected on first use. */

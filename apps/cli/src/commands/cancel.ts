@@ -33,9 +33,7 @@ Examples:
     .action(async (queue: string, id: string, opts: { yes?: boolean }, cmd: Command) => {
       const ctx = context(cmd);
       const session = await ctx.session();
-      await session.requireQueue(queue);
-      const job = await session.inspector.getJob(queue, id);
-      if (!job) throw CliError.notFound(`job "${id}" was not found on queue "${queue}"`);
+      const job = await session.requireJob(queue, id);
       // Refused before asking: a finished job has nothing to confirm.
       if (job.state === 'succeeded' || job.state === 'failed' || job.state === 'canceled') {
         throw CliError.conflict(`job "${id}" on queue "${queue}" already ${job.state === 'canceled' ? 'was canceled' : job.state}, so it cannot be canceled`);

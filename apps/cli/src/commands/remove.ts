@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { jobId, queueName } from '../args';
-import { CliError } from '../cli-error';
 import { confirm } from '../confirm';
 import type { CommandContext } from '../context';
 
@@ -31,9 +30,7 @@ Examples:
     .action(async (queue: string, id: string, opts: { yes?: boolean }, cmd: Command) => {
       const ctx = context(cmd);
       const session = await ctx.session();
-      await session.requireQueue(queue);
-      const job = await session.inspector.getJob(queue, id);
-      if (!job) throw CliError.notFound(`job "${id}" was not found on queue "${queue}"`);
+      const job = await session.requireJob(queue, id);
       await confirm(`Remove ${job.state} job ${id}${job.name ? ` (${job.name})` : ''} from ${queue}?`, opts.yes === true, ctx.prompt);
       await session.admin.removeJob(queue, id);
       const result: RemoveJson = { queue, id, removed: true };

@@ -39,13 +39,6 @@ export class FinishBatcher<T> {
     });
   }
 
-  /** Outcomes not yet handed to a write. */
-  get waiting(): number {
-    let n = 0;
-    for (const list of this.pending.values()) n += list.length;
-    return n;
-  }
-
   private schedule(): void {
     if (this.scheduled || this.inFlight >= this.maxInFlight || this.pending.size === 0) return;
     this.scheduled = true;

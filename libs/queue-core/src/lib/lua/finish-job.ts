@@ -50,7 +50,7 @@ export const FINISH_ARGS_PER_JOB = 13;
  */
 export const FINISH_JOBS = `${TAKE_FUNCTION}${HOURLY_FUNCTION}${DEPENDENCY_FUNCTIONS}${CANCELED_FUNCTIONS}
 local n = tonumber(ARGV[1])
-local now, maxlen = ARGV[2], ARGV[4]
+local maxlen = ARGV[4]
 local jobsKey, activeKey, waitingKey, delayedKey, events = KEYS[1], KEYS[2], KEYS[4], KEYS[5], KEYS[12]
 local stallIds = {}
 local done = {succeeded = {}, failed = {}}
