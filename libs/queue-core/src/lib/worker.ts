@@ -90,8 +90,23 @@ interface FinishItem {
   readonly entry: RunningJob;
   /** Set when written: the script's code for this job (1 recorded, 2 canceled, 0 running elsewhere, -1 removed). */
   code: number;
-  readonly keys: readonly string[];
-  readonly args: readonly (string | number)[];
+  /** The job's entry in the script's batch (its fields in the order `FINISH_JOBS` documents). */
+  readonly fields: readonly string[];
+}
+
+/**
+ * The JSON of a `FINISH_JOBS` batch. Lone UTF-16 surrogates (which Redis' cjson
+ * refuses) become U+FFFD, as they would when sent as a plain argument.
+ */
+function batchJson(rows: readonly (readonly string[])[]): string {
+  const json = JSON.stringify(rows);
+  // JSON.stringify writes a lone surrogate as a \udXXX escape; well-formed text has none.
+  return json.includes('\\ud') ? JSON.stringify(rows.map((r) => r.map(wellFormed))) : json;
+}
+
+/** `s` with lone surrogates replaced by U+FFFD (`String.prototype.toWellFormed`, Node 20). */
+function wellFormed(s: string): string {
+  return (s as string & { toWellFormed(): string }).toWellFormed();
 }
 
 /** `promise`, or `fallback` if it has not settled within `ms`. */
@@ -171,7 +186,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     for (const h of options.handlers) this.handlers.set(slotKey(h.contract.queue, h.contract.name), h);
     this.keys = this.options.queues.map((q) => queueKeys(config.prefix, q));
     this.keysByQueue = new Map(this.options.queues.map((q, i) => [q, this.keys[i]]));
-    this.takeKeys = this.keys.flatMap((k) => [k.waiting, k.active, k.jobs, k.delayed, k.events, k.wake, k.flow]);
+    this.takeKeys = this.keys.map((k) => k.jobs);
     this.identity = { hostname: options.hostname ?? osHostname(), pid: options.pid ?? process.pid };
     // With many slots, two writes in flight let Redis record one batch while this
     // process runs the jobs the other one returned; with few slots, splitting them
@@ -574,27 +589,25 @@ export class Worker extends EventEmitter<WorkerEvents> {
   /** Writes an attempt's outcome (batched with other outcomes, see `FinishBatcher`), retrying while Redis is away so no finished job is lost. */
   private async record(k: QueueKeys, t: TakenJob, entry: RunningJob, o: AttemptOutcome, progress: JobProgress | undefined): Promise<void> {
     if (entry.abandoned) return;
-    const finalState = o.kind === 'retry' ? 'failed' : o.kind;
     const item: FinishItem = {
       entry,
       code: 0,
-      keys: [k.run(t.id), k.nameIndex(finalState, o.name)],
-      args: [
+      fields: [
         t.id,
         o.kind,
         // A success changes nothing in the stored job that anything reads (its state
         // lives in the run record and the indexes): leave the JSON as it is.
         o.kind === 'succeeded' ? '' : o.json,
-        Date.now(),
-        o.durationMs,
+        String(Date.now()),
+        String(o.durationMs),
         o.kind === 'succeeded' ? (o.resultJson ?? 'null') : (o.error?.message ?? ''),
         o.error?.code ?? '',
         o.error?.stack ?? '',
-        o.expireAt,
-        o.retryAt,
+        String(o.expireAt),
+        String(o.retryAt),
         progress ? JSON.stringify(progress) : '',
         o.name,
-        durationBucket(o.durationMs),
+        String(durationBucket(o.durationMs)),
       ],
     };
     await this.finisher.add(t.queue, item);
@@ -628,31 +641,18 @@ export class Worker extends EventEmitter<WorkerEvents> {
       const now = Date.now();
       const take = this.state === 'running' && !this.quieted ? items.length : 0;
       try {
-        const keys: string[] = [
-          k.jobs,
-          k.active,
-          k.stalling,
-          k.waiting,
-          k.delayed,
-          k.succeeded,
-          k.failed,
-          k.index('succeeded'),
-          k.index('failed'),
-          k.expiry,
-          k.throughput(minuteOf(now)),
-          k.events,
-          k.wake,
-          k.throughputHour(hourOf(now)),
-          k.canceling,
+        const args: (string | number)[] = [
+          k.base,
+          now,
+          THROUGHPUT_RETENTION_SECONDS,
+          this.config.eventsMaxLen,
+          HISTORY_RETENTION_SECONDS,
+          minuteOf(now),
+          hourOf(now),
+          batchJson(items.map((i) => i.fields)),
+          ...this.takeArgs(take, false),
         ];
-        const args: (string | number)[] = [items.length, now, THROUGHPUT_RETENTION_SECONDS, this.config.eventsMaxLen, HISTORY_RETENTION_SECONDS];
-        for (const item of items) {
-          for (const key of item.keys) keys.push(key);
-          for (const arg of item.args) args.push(arg);
-        }
-        for (const key of this.takeKeys) keys.push(key);
-        for (const arg of this.takeArgs(take, false)) args.push(arg);
-        const [codes, jobs, earliest] = await this.live.scripts.finishJobs(keys, args);
+        const [codes, jobs, earliest] = await this.live.scripts.finishJobs([k.jobs], args);
         items.forEach((item, i) => (item.code = Number(codes[i])));
         next = this.parseTaken(jobs);
         if (next.length === 0 && take > 0) this.noteEarliest(Number(earliest));

@@ -1,13 +1,10 @@
 import { EVENT_FUNCTIONS } from './events';
 
-/** Keys the `take` function reads per queue, in this order. */
-export const TAKE_KEYS_PER_QUEUE = 7;
-
 /**
- * `take(k, a)`: takes up to ARGV[a+1] jobs for one worker, queues in priority
+ * `take(a)`: takes up to ARGV[a+1] jobs for one worker, queues in priority
  * order. For each queue it first raises due delayed jobs, then moves ids
  * waiting -> active, oldest first (as bee-queue's RPOPLPUSH does, but several
- * per LRANGE + LTRIM + LPUSH) until the batch is full; only
+ * per LMPOP + LPUSH) until the batch is full; only
  * when a queue is empty does it look at the next one. Marks each job's run record
  * active and appends an `active` event. When `chain` is set (a worker filling
  * its free slots, not one replacing a finished job) and the batch is full while
@@ -21,17 +18,18 @@ export const TAKE_KEYS_PER_QUEUE = 7;
  * runs out with jobs still waiting, the window's end becomes a candidate for
  * `earliest`, so the worker sleeps until then on its due timer.
  *
- * KEYS after offset k: per queue, in priority order: waiting, active, jobs,
- *   delayed, events, wake, flow
+ * Every key is one of a queue's keys (`QueueKeys`), named from the queue's key
+ * base: the caller declares each queue's `jobs` key in KEYS, and a script stays
+ * on one queue's keys when the worker has one queue.
  * ARGV after offset a: max, now ms, worker name, queue count, events max length,
- *   chain (1|0), then each queue's key base (`prefix:queue:`)
+ *   chain (1|0), then each queue's key base (`prefix:queue:`), in priority order
  * Returns (two values) a flat list: queueIndex (1-based), id, job JSON, attempt
  * number, ...; and, when fewer than max jobs were taken, the earliest run-at ms
  * of the delayed jobs of queues not paused, or the end of a rate-limit window that
  * holds jobs back (-1 = none; 0 when the batch was full).
  */
 export const TAKE_FUNCTION = `${EVENT_FUNCTIONS}
-local function take(k, a)
+local function take(a)
   local max = tonumber(ARGV[a + 1])
   local now = tonumber(ARGV[a + 2])
   local worker = ARGV[a + 3]
@@ -44,10 +42,10 @@ local function take(k, a)
   local skip, limitedAt = {}, {}
   for q = 1, nq do
     if got >= max then break end
-    local o = k + (q - 1) * ${TAKE_KEYS_PER_QUEUE}
-    local waiting, active, jobs, delayed, events, wakeList = KEYS[o + 1], KEYS[o + 2], KEYS[o + 3], KEYS[o + 4], KEYS[o + 5], KEYS[o + 6]
     local base = ARGV[a + 6 + q]
-    local flow = redis.call('hmget', KEYS[o + 7], 'paused', 'limitMax', 'limitMs')
+    local waiting, active, jobs, delayed = base .. 'waiting', base .. 'active', base .. 'jobs', base .. 'delayed'
+    local events, wakeList, flowKey = base .. 'x:events', base .. 'x:wake', base .. 'x:flow'
+    local flow = redis.call('hmget', flowKey, 'paused', 'limitMax', 'limitMs')
     local budget = max - got
     local rateKey, windowEnd, lms = nil, 0, 0
     if flow[1] == '1' then
@@ -58,7 +56,7 @@ local function take(k, a)
       lms = tonumber(flow[3])
       if lmax and lms and lms > 0 then
         local window = math.floor(now / lms)
-        rateKey = KEYS[o + 7] .. ':rate:' .. window
+        rateKey = flowKey .. ':rate:' .. window
         windowEnd = (window + 1) * lms
         local left = lmax - tonumber(redis.call('get', rateKey) or '0')
         if left < budget then budget = math.max(0, left) end
@@ -81,13 +79,9 @@ local function take(k, a)
         local id = redis.call('rpoplpush', waiting, active)
         ids = id and {id} or {}
       else
-        local tail = redis.call('lrange', waiting, n - budget, -1)
-        ids = {}
-        for i = #tail, 1, -1 do ids[#ids + 1] = tail[i] end
-        if #ids > 0 then
-          redis.call('ltrim', waiting, 0, -#ids - 1)
-          redis.call('lpush', active, unpack(ids))
-        end
+        local popped = redis.call('lmpop', 1, waiting, 'RIGHT', 'COUNT', budget - n)
+        ids = popped and popped[2] or {}
+        if #ids > 0 then redis.call('lpush', active, unpack(ids)) end
       end
       if #ids == 0 then break end
       local datas = redis.call('hmget', jobs, unpack(ids))
@@ -122,7 +116,7 @@ local function take(k, a)
   local earliest = -1
   for q = 1, nq do
     if not skip[q] then
-      local head = redis.call('zrange', KEYS[k + (q - 1) * ${TAKE_KEYS_PER_QUEUE} + 4], 0, 0, 'WITHSCORES')
+      local head = redis.call('zrange', ARGV[a + 6 + q] .. 'delayed', 0, 0, 'WITHSCORES')
       local at = limitedAt[q]
       if head[2] and (not at or tonumber(head[2]) < at) then at = tonumber(head[2]) end
       if at and (earliest < 0 or at < earliest) then earliest = at end
@@ -132,8 +126,12 @@ local function take(k, a)
 end
 `;
 
-/** Takes jobs (see {@link TAKE_FUNCTION}); KEYS and ARGV start at offset 0. Returns { jobs, earliest }. */
+/**
+ * Takes jobs (see {@link TAKE_FUNCTION}). KEYS: each queue's `jobs` key (declared
+ * only; the keys used are named from ARGV's key bases); ARGV as `take`'s, from
+ * offset 0. Returns { jobs, earliest }.
+ */
 export const FETCH_JOBS = `${TAKE_FUNCTION}
-local jobs, earliest = take(0, 0)
+local jobs, earliest = take(0)
 return {jobs, earliest}
 `;

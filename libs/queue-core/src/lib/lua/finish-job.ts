@@ -3,14 +3,8 @@ import { CANCELED_FUNCTIONS } from './cancel';
 import { DEPENDENCY_FUNCTIONS } from './dependencies';
 import { HOURLY_FUNCTION } from './hourly';
 
-/** KEYS of `FINISH_JOBS` shared by every job of a batch (one queue's). */
-export const FINISH_FIXED_KEYS = 15;
-/** KEYS of `FINISH_JOBS` per job, after the fixed ones. */
-export const FINISH_KEYS_PER_JOB = 2;
-/** ARGV of `FINISH_JOBS` before the per-job fields. */
-export const FINISH_FIXED_ARGS = 5;
-/** ARGV of `FINISH_JOBS` per job. */
-export const FINISH_ARGS_PER_JOB = 13;
+/** ARGV of `FINISH_JOBS` before the `take` arguments. */
+const FINISH_ARGS = 8;
 
 /**
  * Records the end of one attempt of each of a batch of jobs of one queue,
@@ -22,36 +16,39 @@ export const FINISH_ARGS_PER_JOB = 13;
  * (index entries, set members, counters) are one variadic command per key, so a
  * batch of n jobs costs far fewer commands than n single finishes.
  *
- * KEYS: 1 jobs, 2 active, 3 stalling, 4 waiting, 5 delayed, 6 succeeded set,
- *       7 failed set, 8 succeeded index, 9 failed index, 10 expiry,
- *       11 throughput bucket (minute), 12 events, 13 wake, 14 hourly history bucket,
- *       15 canceling set (running jobs an operator canceled, see `CANCEL_JOB`);
- *       then per job: run record, name index of its final state
- * ARGV: 1 job count n, 2 now ms, 3 throughput TTL s, 4 events max length,
- *       5 hourly bucket TTL s; then per job: id, outcome (succeeded|failed|retry),
- *       job JSON to store ('' = leave the stored JSON as it is), finished-at ms,
- *       duration ms, result JSON or error message, error code, stack, expire-at
- *       ms, retry-at ms (0 = at once), progress JSON ('' = none), job name,
- *       duration bucket index (see `durationBucket`)
+ * Every key is one of the queue's (`QueueKeys`), named from its key base; KEYS
+ * declares the queue's `jobs` key only. The batch travels as one JSON argument
+ * (one string instead of 13 arguments per job: building and parsing a command's
+ * arguments costs more than the JSON).
+ * ARGV: 1 key base (`prefix:queue:`), 2 now ms, 3 throughput TTL s, 4 events max
+ *       length, 5 hourly bucket TTL s, 6 minute (epoch minutes: the throughput
+ *       bucket), 7 hour (epoch hours: the hourly history bucket), 8 the batch: a
+ *       JSON array with one array of strings per job, fields in this order: id, outcome (succeeded|failed|retry), job JSON to
+ *       store ('' = leave the stored JSON as it is), finished-at ms, duration ms,
+ *       result JSON or error message, error code, stack, expire-at ms, retry-at ms
+ *       (0 = at once), progress JSON ('' = none), job name, duration bucket index
+ *       (see `durationBucket`)
  * then, in the same round trip, takes the next jobs for the slots it frees
- * (`take(14 + 2n, 5 + 13n)`: the rest of KEYS and ARGV as in FETCH_JOBS; max 0
- * takes none).
+ * (`take(8)`: the rest of ARGV as in FETCH_JOBS; max 0 takes none).
  *
  * A job in the canceling set ends `canceled` whatever the outcome (code 2), never
- * retried; checking costs one SCARD per batch while no cancel is pending.
+ * retried. One multi-key EXISTS per batch (the canceling set and each job's
+ * children list) tells whether any of that needs looking at.
  *
  * A final outcome releases (succeeded) or fails (failed) the job's deferred
  * children in the same call (`finishDependencies`, see `DEPENDENCY_FUNCTIONS`);
- * one multi-key EXISTS per batch finds whether any job of the batch has children.
  *
  * Returns { codes, taken jobs, earliest delayed }: per job, 1 when recorded, 2
  * when recorded as canceled, 0 when the job is already running elsewhere (it was recovered as stalled and
  * taken by another worker), -1 when it was removed.
  */
 export const FINISH_JOBS = `${TAKE_FUNCTION}${HOURLY_FUNCTION}${DEPENDENCY_FUNCTIONS}${CANCELED_FUNCTIONS}
-local n = tonumber(ARGV[1])
-local maxlen = ARGV[4]
-local jobsKey, activeKey, waitingKey, delayedKey, events = KEYS[1], KEYS[2], KEYS[4], KEYS[5], KEYS[12]
+local base, maxlen = ARGV[1], ARGV[4]
+local x = base .. 'x:'
+local jobsKey, activeKey, waitingKey, delayedKey, events = base .. 'jobs', base .. 'active', base .. 'waiting', base .. 'delayed', x .. 'events'
+local cancelingKey = x .. 'canceling'
+local batch = cjson.decode(ARGV[8])
+local n = #batch
 local stallIds = {}
 local done = {succeeded = {}, failed = {}}
 local indexed = {succeeded = {}, failed = {}}
@@ -59,16 +56,21 @@ local expiry = {}
 local byName = {}
 local hours = {}
 local processed, failedCount = 0, 0
-local canceling = redis.call('scard', KEYS[15]) > 0
+-- one EXISTS for the rare cases: a pending cancel, a job with deferred children
+local childKeys = {}
+for j = 1, n do childKeys[j] = x .. 'children:' .. batch[j][1] end
+local flagged = redis.call('exists', cancelingKey, unpack(childKeys))
+local canceling = flagged > 0 and redis.call('exists', cancelingKey) == 1
+local hasChildren = flagged > (canceling and 1 or 0)
 -- final outcomes, for the dependency step: run key, id, outcome, finished-at
 local finals = {}
 
 local function finish1(j)
-  local a = ${FINISH_FIXED_ARGS} + (j - 1) * ${FINISH_ARGS_PER_JOB}
-  local id, outcome, json, at, dur = ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], ARGV[a + 5]
-  local value, code, stack, expireAt, retryAt = ARGV[a + 6], ARGV[a + 7], ARGV[a + 8], ARGV[a + 9], tonumber(ARGV[a + 10])
-  local progress, name, bucket = ARGV[a + 11], ARGV[a + 12], ARGV[a + 13]
-  local run, nameIndex = KEYS[${FINISH_FIXED_KEYS} + (j - 1) * 2 + 1], KEYS[${FINISH_FIXED_KEYS} + (j - 1) * 2 + 2]
+  local f = batch[j]
+  local id, outcome, json, at, dur = f[1], f[2], f[3], f[4], f[5]
+  local value, code, stack, expireAt, retryAt = f[6], f[7], f[8], f[9], tonumber(f[10])
+  local progress, name, bucket = f[11], f[12], f[13]
+  local run = x .. 'run:' .. id
   stallIds[#stallIds + 1] = id
   local removed = redis.call('lrem', activeKey, -1, id)
   if removed == 0 then
@@ -89,12 +91,12 @@ local function finish1(j)
     -- (a job in active is never removed, so only this path needs the check)
     return -1
   end
-  if canceling and redis.call('sismember', KEYS[15], id) == 1 then
+  if canceling and redis.call('sismember', cancelingKey, id) == 1 then
     -- canceled while it ran: ends canceled, never retried, whatever the handler did
     redis.call('hset', run, 'durationMs', dur)
     local stored = json
     if stored == '' and redis.call('hstrlen', jobsKey, id) <= 65536 then stored = redis.call('hget', jobsKey, id) end
-    markCanceled(string.sub(run, 1, #run - #id - 4), id, name, at, keepOf(stored ~= '' and stored or nil), events, maxlen, 'active')
+    markCanceled(x, id, name, at, keepOf(stored ~= '' and stored or nil), events, maxlen, 'active')
     return 2
   end
   local fields = {'durationMs', dur}
@@ -105,7 +107,7 @@ local function finish1(j)
       local head = redis.call('zrange', delayedKey, 0, 0, 'WITHSCORES')
       redis.call('zadd', delayedKey, retryAt, id)
       state = 'delayed'
-      if not head[2] or retryAt < tonumber(head[2]) then wake(KEYS[13]) end
+      if not head[2] or retryAt < tonumber(head[2]) then wake(x .. 'wake') end
     else
       redis.call('lpush', waitingKey, id)
     end
@@ -129,6 +131,7 @@ local function finish1(j)
   ix[#ix + 1] = id
   expiry[#expiry + 1] = expireAt
   expiry[#expiry + 1] = id
+  local nameIndex = x .. 'idx:' .. outcome .. ':name:' .. name
   local byThis = byName[nameIndex]
   if not byThis then
     byThis = {}
@@ -144,33 +147,30 @@ end
 
 local codes = {}
 for j = 1, n do codes[j] = finish1(j) end
-if #stallIds > 0 then redis.call('srem', KEYS[3], unpack(stallIds)) end
+if #stallIds > 0 then redis.call('srem', base .. 'stalling', unpack(stallIds)) end
 if #done.succeeded > 0 then
-  redis.call('sadd', KEYS[6], unpack(done.succeeded))
-  redis.call('zadd', KEYS[8], unpack(indexed.succeeded))
+  redis.call('sadd', base .. 'succeeded', unpack(done.succeeded))
+  redis.call('zadd', x .. 'idx:succeeded', unpack(indexed.succeeded))
 end
 if #done.failed > 0 then
-  redis.call('sadd', KEYS[7], unpack(done.failed))
-  redis.call('zadd', KEYS[9], unpack(indexed.failed))
+  redis.call('sadd', base .. 'failed', unpack(done.failed))
+  redis.call('zadd', x .. 'idx:failed', unpack(indexed.failed))
 end
-if #expiry > 0 then redis.call('zadd', KEYS[10], unpack(expiry)) end
+if #expiry > 0 then redis.call('zadd', x .. 'expiry', unpack(expiry)) end
 for key, entries in pairs(byName) do redis.call('zadd', key, unpack(entries)) end
 if processed > 0 then
-  if redis.call('hincrby', KEYS[11], 'processed', processed) == processed then
-    redis.call('expire', KEYS[11], tonumber(ARGV[3]))
+  local minute = x .. 'tput:' .. ARGV[6]
+  if redis.call('hincrby', minute, 'processed', processed) == processed then
+    redis.call('expire', minute, tonumber(ARGV[3]))
   end
-  if failedCount > 0 then redis.call('hincrby', KEYS[11], 'failed', failedCount) end
-  countHours(KEYS[14], ARGV[5], hours)
+  if failedCount > 0 then redis.call('hincrby', minute, 'failed', failedCount) end
+  countHours(x .. 'tput:h:' .. ARGV[7], ARGV[5], hours)
 end
 
-if #finals > 0 then
-  local childKeys = {}
-  for i, f in ipairs(finals) do childKeys[i] = string.sub(f[1], 1, #f[1] - #f[2] - 4) .. 'children:' .. f[2] end
-  if redis.call('exists', unpack(childKeys)) > 0 then
-    for _, f in ipairs(finals) do finishDependencies(f[1], f[2], f[3], f[4], maxlen) end
-  end
+if hasChildren and #finals > 0 then
+  for _, f in ipairs(finals) do finishDependencies(f[1], f[2], f[3], f[4], maxlen) end
 end
 
-local jobs, earliest = take(${FINISH_FIXED_KEYS} + n * ${FINISH_KEYS_PER_JOB}, ${FINISH_FIXED_ARGS} + n * ${FINISH_ARGS_PER_JOB})
+local jobs, earliest = take(${FINISH_ARGS})
 return {codes, jobs, earliest}
 `;

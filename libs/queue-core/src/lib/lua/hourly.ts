@@ -32,8 +32,16 @@ local function countHours(hour, ttl, agg)
   local total, failed = 0, 0
   for name, a in pairs(agg) do
     local hname = name
-    if redis.call('hexists', hour, 'c:' .. hname) == 0 and tonumber(redis.call('hget', hour, 'names') or '0') >= 50 then hname = '(other)' end
-    if redis.call('hincrby', hour, 'c:' .. hname, a.c) == a.c then redis.call('hincrby', hour, 'names', 1) end
+    if redis.call('hincrby', hour, 'c:' .. hname, a.c) == a.c then
+      -- a name new this hour: counted as itself while fewer than 50 are
+      if hname ~= '(other)' and tonumber(redis.call('hget', hour, 'names') or '0') >= 50 then
+        redis.call('hdel', hour, 'c:' .. hname)
+        hname = '(other)'
+        if redis.call('hincrby', hour, 'c:' .. hname, a.c) == a.c then redis.call('hincrby', hour, 'names', 1) end
+      else
+        redis.call('hincrby', hour, 'names', 1)
+      end
+    end
     if a.timed then
       for b, m in pairs(a.d) do redis.call('hincrby', hour, 'd' .. b .. ':' .. hname, m) end
       redis.call('hincrby', hour, 's:' .. hname, a.s)

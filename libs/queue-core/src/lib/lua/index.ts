@@ -11,8 +11,6 @@ import { REQUEUE_JOBS } from './requeue-jobs';
 import { SCHEDULE_ADVANCE, SCHEDULE_PAUSE, SCHEDULE_REMOVE, SCHEDULE_RESUME, SCHEDULE_TRIGGER, SCHEDULE_UPSERT } from './schedules';
 import { SWEEP_EXPIRED } from './sweep-expired';
 
-export { TAKE_KEYS_PER_QUEUE } from './fetch-jobs';
-export { FINISH_ARGS_PER_JOB, FINISH_FIXED_ARGS, FINISH_FIXED_KEYS, FINISH_KEYS_PER_JOB } from './finish-job';
 
 const SCRIPTS = {
   jobqEnqueueJobs: ENQUEUE_JOBS,
