@@ -146,9 +146,6 @@ export async function runAttempt(
     if (!payload.success) throw new PayloadValidationError(name, toFieldIssues(payload.error));
 
     const timeoutMs = stored.options.timeout || contract.defaults.timeoutMs;
-    const aborted = new Promise<never>((_, reject) => abort.onAbort(reject));
-    aborted.catch(() => undefined);
-    timer = setTimeout(() => abort.abort(new JobTimeoutError(name, timeoutMs)), timeoutMs);
     const parentCount = stored.options.jobq?.parents ?? 0;
     const dependencies = parents && parentCount > 0 ? await parents.context(job.queue, job.id, parentCount) : noParents(job.id);
     const schedule = scheduleContext(stored).schedule;
@@ -177,7 +174,15 @@ export async function runAttempt(
         await reportProgress(p);
       },
     };
-    const value = await Promise.race([bound.fn(payload.data, ctx), aborted]);
+    let value = bound.fn(payload.data, ctx) as unknown;
+    if (isThenable(value)) {
+      // Only an attempt still running when the handler returns can time out or be
+      // aborted (a synchronous handler holds the event loop to the end anyway).
+      const aborted = new Promise<never>((_, reject) => abort.onAbort(reject));
+      aborted.catch(() => undefined);
+      timer = setTimeout(() => abort.abort(new JobTimeoutError(name, timeoutMs)), Math.max(0, timeoutMs - (Date.now() - started)));
+      value = await Promise.race([value, aborted]);
+    }
     const result = contract.result.safeParse(value);
     if (!result.success) throw new ResultValidationError(name, toFieldIssues(result.error));
     const keep = stored.options.jobq?.keepResultSeconds ?? contract.defaults.keepResultSeconds;
@@ -209,6 +214,10 @@ export async function runAttempt(
   } finally {
     clearTimeout(timer);
   }
+}
+
+function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return (typeof v === 'object' || typeof v === 'function') && v !== null && typeof (v as { then?: unknown }).then === 'function';
 }
 
 /** `ctx.schedule` of a job a schedule created (its due time; a manual trigger's is its creation time). */

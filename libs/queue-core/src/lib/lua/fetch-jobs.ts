@@ -32,6 +32,8 @@ export const TAKE_FUNCTION = `${EVENT_FUNCTIONS}
 local function take(a)
   local max = tonumber(ARGV[a + 1])
   local now = tonumber(ARGV[a + 2])
+  -- as text where it is only stored (a Lua number is formatted again on every use)
+  local nowText = ARGV[a + 2]
   local worker = ARGV[a + 3]
   local nq = tonumber(ARGV[a + 4])
   local maxlen = ARGV[a + 5]
@@ -63,7 +65,7 @@ local function take(a)
       end
     end
     if not skip[q] then
-      local due = redis.call('zrangebyscore', delayed, 0, now, 'LIMIT', 0, 1000)
+      local due = redis.call('zrangebyscore', delayed, 0, nowText, 'LIMIT', 0, 1000)
       if #due > 0 then
         redis.call('lpush', waiting, unpack(due))
         redis.call('zrem', delayed, unpack(due))
@@ -90,8 +92,8 @@ local function take(a)
         if data then
           local run = base .. 'x:run:' .. id
           local attempt = redis.call('hincrby', run, 'attempts', 1)
-          redis.call('hset', run, 'state', 'active', 'startedAt', now, 'worker', worker)
-          emit(events, maxlen, 'active', id, nameOf(data), now, '{"attempt":' .. attempt .. '}')
+          redis.call('hset', run, 'state', 'active', 'startedAt', nowText, 'worker', worker)
+          emit(events, maxlen, 'active', id, nameOf(data), nowText, string.format('{"attempt":%d}', attempt))
           out[#out + 1] = q
           out[#out + 1] = id
           out[#out + 1] = data
