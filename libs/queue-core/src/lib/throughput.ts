@@ -159,7 +159,9 @@ async function readHourly(
     slice.forEach((h, i) => {
       const [err, value] = replies[i] ?? [null, {}];
       const hash = err ? {} : ((value ?? {}) as Record<string, string>);
-      points.push({ start: h * 3_600_000, processed: count(hash['p']), failed: count(hash['f']) });
+      // The hour's totals are the sums over its names (see HOURLY_FUNCTION).
+      const point = { start: h * 3_600_000, processed: 0, failed: 0 };
+      points.push(point);
       for (const [field, raw] of Object.entries(hash)) {
         const m = /^(c|x|s|d(\d{1,2})):(.*)$/s.exec(field);
         if (!m) continue;
@@ -170,10 +172,15 @@ async function readHourly(
           perName.set(name, entry);
         }
         const n = count(raw);
-        if (m[1] === 'c') entry.processed += n;
-        else if (m[1] === 'x') entry.failed += n;
-        else if (m[1] === 's') entry.sum += n;
-        else {
+        if (m[1] === 'c') {
+          entry.processed += n;
+          point.processed += n;
+        } else if (m[1] === 'x') {
+          entry.failed += n;
+          point.failed += n;
+        } else if (m[1] === 's') {
+          entry.sum += n;
+        } else {
           const b = Number(m[2]);
           if (b < entry.buckets.length) entry.buckets[b] += n;
         }

@@ -1,10 +1,11 @@
 /**
  * Lua helpers counting finished jobs in a queue's hourly history bucket
- * (`QueueKeys.throughputHour`): `p` processed and `f` failed, and per job name
- * `c:<name>` count, `x:<name>` failed and, when the duration is known,
- * `d<bucket>:<name>` (jobs per duration bucket) and `s:<name>` (summed ms). At
- * most 50 names an hour (`names` counts them); the rest are counted as
- * `(other)`. The bucket expires `ttl` seconds after its first job.
+ * (`QueueKeys.throughputHour`): per job name `c:<name>` count, `x:<name>`
+ * failed and, when the duration is known, `d<bucket>:<name>` (jobs per duration
+ * bucket) and `s:<name>` (summed ms); the hour's totals are the sums over names
+ * (earlier releases also wrote them as `p` and `f`, which readers ignore). At most 50 names
+ * an hour (`names` counts them); the rest are counted as `(other)`. The bucket
+ * expires `ttl` seconds after its first job (when its first name is counted).
  *
  * `hourAdd(agg, name, failed, bucket, durationMs)` adds one job to a Lua table of
  * per-name totals; `countHours(hour, ttl, agg)` writes such a table with one
@@ -29,7 +30,6 @@ local function hourAdd(agg, name, failed, bucket, durationMs)
   end
 end
 local function countHours(hour, ttl, agg)
-  local total, failed = 0, 0
   for name, a in pairs(agg) do
     local hname = name
     if redis.call('hincrby', hour, 'c:' .. hname, a.c) == a.c then
@@ -38,8 +38,8 @@ local function countHours(hour, ttl, agg)
         redis.call('hdel', hour, 'c:' .. hname)
         hname = '(other)'
         if redis.call('hincrby', hour, 'c:' .. hname, a.c) == a.c then redis.call('hincrby', hour, 'names', 1) end
-      else
-        redis.call('hincrby', hour, 'names', 1)
+      elseif redis.call('hincrby', hour, 'names', 1) == 1 then
+        redis.call('expire', hour, tonumber(ttl))
       end
     end
     if a.timed then
@@ -47,12 +47,7 @@ local function countHours(hour, ttl, agg)
       redis.call('hincrby', hour, 's:' .. hname, a.s)
     end
     if a.f > 0 then redis.call('hincrby', hour, 'x:' .. hname, a.f) end
-    total = total + a.c
-    failed = failed + a.f
   end
-  if total == 0 then return end
-  if redis.call('hincrby', hour, 'p', total) == total then redis.call('expire', hour, tonumber(ttl)) end
-  if failed > 0 then redis.call('hincrby', hour, 'f', failed) end
 end
 local function countHour(hour, ttl, name, failed, bucket, durationMs)
   local agg = {}
