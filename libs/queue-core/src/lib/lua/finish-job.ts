@@ -23,11 +23,12 @@ const FINISH_ARGS = 8;
  * ARGV: 1 key base (`prefix:queue:`), 2 now ms, 3 throughput TTL s, 4 events max
  *       length, 5 hourly bucket TTL s, 6 minute (epoch minutes: the throughput
  *       bucket), 7 hour (epoch hours: the hourly history bucket), 8 the batch: a
- *       JSON array with one array of strings per job, fields in this order: id, outcome (succeeded|failed|retry), job JSON to
- *       store ('' = leave the stored JSON as it is), finished-at ms, duration ms,
- *       result JSON or error message, error code, stack, expire-at ms, retry-at ms
- *       (0 = at once), progress JSON ('' = none), job name, duration bucket index
- *       (see `durationBucket`)
+ *       JSON array with one array of strings per job, fields in this order: id,
+ *       outcome (succeeded|failed|retry), job JSON to store ('' = leave the
+ *       stored JSON as it is), finished-at ms, duration ms, result JSON or error
+ *       message, error code, stack, expire-at ms, retry-at ms (0 = at once),
+ *       progress JSON ('' = none), job name, duration bucket index (see
+ *       `durationBucket`)
  * then, in the same round trip, takes the next jobs for the slots it frees
  * (`take(8)`: the rest of ARGV as in FETCH_JOBS; max 0 takes none).
  *
@@ -36,7 +37,7 @@ const FINISH_ARGS = 8;
  * children list) tells whether any of that needs looking at.
  *
  * A final outcome releases (succeeded) or fails (failed) the job's deferred
- * children in the same call (`finishDependencies`, see `DEPENDENCY_FUNCTIONS`);
+ * children in the same call (`finishDependencies`, see `DEPENDENCY_FUNCTIONS`).
  *
  * Returns { codes, taken jobs, earliest delayed }: per job, 1 when recorded, 2
  * when recorded as canceled, 0 when the job is already running elsewhere (it was recovered as stalled and
