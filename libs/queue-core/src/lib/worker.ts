@@ -576,7 +576,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       // The job's log lines land before its outcome (bounded: logging is best effort).
       const pending = (log as JobLogWriter | null)?.flushed();
       if (pending) await bounded(pending, FINAL_REDIS_MS, undefined);
-      await this.record(k, t, entry, outcome, lastProgress);
+      await this.record(t, entry, outcome, lastProgress);
     } catch (err) {
       this.report(err as Error);
     } finally {
@@ -587,7 +587,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
   }
 
   /** Writes an attempt's outcome (batched with other outcomes, see `FinishBatcher`), retrying while Redis is away so no finished job is lost. */
-  private async record(k: QueueKeys, t: TakenJob, entry: RunningJob, o: AttemptOutcome, progress: JobProgress | undefined): Promise<void> {
+  private async record(t: TakenJob, entry: RunningJob, o: AttemptOutcome, progress: JobProgress | undefined): Promise<void> {
     if (entry.abandoned) return;
     const item: FinishItem = {
       entry,
