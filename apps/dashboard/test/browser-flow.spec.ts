@@ -5,9 +5,9 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { defineJob, z } from '@jobq/job-defs';
 import { handle, JobCanceledError, QueueClient, Worker } from '@jobq/queue-core';
-import { launchChromium, waitFor } from '@jobq/testing';
+import { waitFor } from '@jobq/testing';
 import type { Browser, Page } from 'playwright-core';
-import { dashboardSuite } from './harness';
+import { dashboardSuite, openConfirmingPage } from './harness';
 
 const SHOTS = path.join(__dirname, '..', 'test-output', 'screenshots');
 
@@ -50,9 +50,7 @@ describe('pause, resume, cancel and rate limit in a browser', () => {
     await worker.start();
     // The queue exists once a job was enqueued.
     await (await client.enqueue(flowWork, { ms: 0 })).result({ timeoutMs: 5_000 });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.on('dialog', (d) => void d.accept());
+    ({ browser, page } = await openConfirmingPage());
   }, 30_000);
   afterAll(async () => {
     await browser?.close();

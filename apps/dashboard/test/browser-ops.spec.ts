@@ -6,9 +6,9 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { defineJob, z } from '@jobq/job-defs';
 import { handle, QueueClient, Worker, WorkerRegistry } from '@jobq/queue-core';
-import { launchChromium, waitFor } from '@jobq/testing';
+import { waitFor } from '@jobq/testing';
 import type { Browser, Page } from 'playwright-core';
-import { dashboardSuite } from './harness';
+import { dashboardSuite, openConfirmingPage } from './harness';
 
 const SHOTS = path.join(__dirname, '..', 'test-output', 'screenshots');
 
@@ -47,9 +47,7 @@ describe('worker-side operator tools in a browser', () => {
       ],
     });
     await worker.start();
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.on('dialog', (d) => void d.accept());
+    ({ browser, page } = await openConfirmingPage());
   }, 30_000);
   afterAll(async () => {
     await browser?.close();

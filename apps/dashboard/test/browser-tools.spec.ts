@@ -7,9 +7,8 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 
 const SHOTS = path.join(__dirname, '..', 'test-output', 'screenshots');
-import { launchChromium } from '@jobq/testing';
 import { manyJobs } from './fixtures';
-import { dashboardSuite } from './harness';
+import { dashboardSuite, openConfirmingPage } from './harness';
 
 let browser: Browser;
 let page: Page;
@@ -28,9 +27,7 @@ describe('operator tools in a browser', () => {
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.on('dialog', (d) => void d.accept());
+    ({ browser, page } = await openConfirmingPage());
   }, 30_000);
   afterAll(async () => {
     await browser?.close();

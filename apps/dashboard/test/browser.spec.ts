@@ -3,10 +3,10 @@ import path from 'node:path';
 import { sendEmail } from '@jobq/job-defs';
 import { handle, QueueClient, Worker, type QueueConfig } from '@jobq/queue-core';
 import type { Redis } from 'ioredis';
-import { deletePrefix, launchChromium, waitFor } from '@jobq/testing';
+import { deletePrefix, waitFor } from '@jobq/testing';
 import type { Browser, Page } from 'playwright-core';
 import { fixtureRedis, manyJobs, testPrefix, writeJobs } from './fixtures';
-import { startDashboard, type RunningDashboard } from './harness';
+import { openConfirmingPage, startDashboard, type RunningDashboard } from './harness';
 
 const SHOTS = path.join(__dirname, '..', 'test-output', 'screenshots');
 const prefix = testPrefix('browser');
@@ -44,10 +44,7 @@ beforeAll(async () => {
   client = await QueueClient.connect(config);
   worker = new Worker(config, { name: 'browser-test-worker', handlers: [flakyEmail], queues: ['high_priority'], heartbeatMs: 300, safetyPollMs: 200 });
   await worker.start();
-  // Debian's /usr/bin/chromium; fails saying what to install when it is missing.
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.on('dialog', (d) => void d.accept());
+  ({ browser, page } = await openConfirmingPage());
 }, 60_000);
 
 afterAll(async () => {

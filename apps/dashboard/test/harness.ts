@@ -5,7 +5,8 @@ import type { Redis } from 'ioredis';
 import pino from 'pino';
 import { createApp, liveHubOf, type DashboardDeps, type Enqueuer } from '../src/app';
 import { loadConfig, type DashboardConfig } from '../src/config';
-import { deletePrefix } from '@jobq/testing';
+import { deletePrefix, launchChromium } from '@jobq/testing';
+import type { Browser, Page } from 'playwright-core';
 import { fixtureRedis, REDIS_URL, testPrefix, writeJobs, type FixtureJob } from './fixtures';
 
 /** A dashboard listening on a free port, for one suite. */
@@ -51,6 +52,17 @@ export async function startDashboard(prefix: string, env: Record<string, string>
 }
 
 /** A tiny HTTP client with a cookie jar, enough to post forms with their CSRF token. */
+/**
+ * Debian's Chromium (see `launchChromium`) with one page, 1280 px wide, that
+ * accepts every confirm() dialog as an operator clicking OK would.
+ */
+export async function openConfirmingPage(height = 900): Promise<{ browser: Browser; page: Page }> {
+  const browser = await launchChromium();
+  const page = await browser.newPage({ viewport: { width: 1280, height } });
+  page.on('dialog', (d) => void d.accept());
+  return { browser, page };
+}
+
 export class TestBrowser {
   private readonly cookies = new Map<string, string>();
 

@@ -6,9 +6,9 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { defineJob, defineSchedule, z } from '@jobq/job-defs';
 import { handle, QueueClient, queueKeys, Worker } from '@jobq/queue-core';
-import { launchChromium, waitFor } from '@jobq/testing';
+import { waitFor } from '@jobq/testing';
 import type { Browser, Page } from 'playwright-core';
-import { dashboardSuite, startDashboard, TestBrowser, type RunningDashboard } from './harness';
+import { dashboardSuite, openConfirmingPage, startDashboard, TestBrowser, type RunningDashboard } from './harness';
 
 const SHOTS = path.join(__dirname, '..', 'test-output', 'screenshots');
 
@@ -117,9 +117,7 @@ describe('schedules page in a browser', () => {
     });
     await worker.start();
     await client.schedules.upsert(defineSchedule(tick, { name: 'report', cron: '0 2 * * *', tz: 'Europe/Berlin', payload: { n: 3 } }));
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    page.on('dialog', (d) => void d.accept());
+    ({ browser, page } = await openConfirmingPage(800));
   }, 30_000);
   afterAll(async () => {
     await browser?.close();

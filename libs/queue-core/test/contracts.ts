@@ -43,3 +43,12 @@ export const highJob = defineJob({
   payload: z.object({ i: z.number().int() }),
   result: z.object({ i: z.number().int() }),
 });
+
+/** The contract of the crash fixture's worker (fixtures/child-worker.cjs). */
+export const crash = defineJob({
+  name: 'test.crash',
+  queue: 'test_crash',
+  description: 'Crash-test job',
+  payload: z.object({ ms: z.number().int() }),
+  result: z.object({ waited: z.number(), by: z.string() }),
+});

@@ -1,19 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { defineJob, z } from '@jobq/job-defs';
 import { deletePrefix, waitFor } from '@jobq/testing';
 import { Redis } from 'ioredis';
 import { QueueClient, Worker, WorkerRegistry, handle, queueKeys, readNameHistory, type QueueConfig } from '../src';
+import { crash } from './contracts';
 import { rawRedis, REDIS_URL, testConfig } from './helpers';
-
-// Same contract as fixtures/child-worker.cjs.
-const crash = defineJob({
-  name: 'test.crash',
-  queue: 'test_crash',
-  description: 'Crash-test job',
-  payload: z.object({ ms: z.number().int() }),
-  result: z.object({ waited: z.number(), by: z.string() }),
-});
 
 function spawnWorker(config: QueueConfig, name: string, env: Record<string, string> = {}): ChildProcess {
   return spawn(process.execPath, [join(__dirname, 'fixtures/child-worker.cjs')], {

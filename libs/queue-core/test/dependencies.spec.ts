@@ -14,7 +14,7 @@ import {
   queueKeys,
   type JobEvent,
 } from '../src';
-import { echo, highJob } from './contracts';
+import { crash, echo, highJob } from './contracts';
 import { queueSuite, REDIS_URL } from './helpers';
 
 /** A job that fails at once when asked to (no retries), else returns its input. */
@@ -27,14 +27,6 @@ const step = defineJob({
   defaults: { retries: 0, timeoutMs: 10_000 },
 });
 
-/** Same queue as the crash fixture (fixtures/child-worker.cjs). */
-const crash = defineJob({
-  name: 'test.crash',
-  queue: 'test_crash',
-  description: 'Crash-test job',
-  payload: z.object({ ms: z.number().int() }),
-  result: z.object({ waited: z.number(), by: z.string() }),
-});
 const afterCrash = defineJob({
   name: 'test.after-crash',
   queue: 'test_crash',

@@ -1,5 +1,6 @@
 import { CronExpressionParser } from 'cron-parser';
 import type { AnyJobContract, BackoffPolicy, PayloadOf } from './contract';
+import { isTimeZone } from './time-zone';
 
 /** When a schedule is due: a cron expression in a time zone, or a fixed interval. */
 export type ScheduleTiming =
@@ -112,16 +113,6 @@ function toMs(name: string, field: string, v: Date | number | undefined): number
   const ms = v instanceof Date ? v.getTime() : v;
   if (!Number.isInteger(ms) || ms < 0) throw new ScheduleDefinitionError(name, field, 'must be a valid Date or whole ms since the epoch');
   return ms;
-}
-
-/** Whether `tz` is an IANA time zone this runtime knows. */
-function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**

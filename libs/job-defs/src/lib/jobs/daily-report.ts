@@ -1,17 +1,8 @@
 import { z } from 'zod';
 import { defineJob } from '../contract';
 import { QUEUE } from '../queues';
+import { isTimeZone } from '../time-zone';
 import { generateReport, REPORT_TYPES } from './generate-report';
-
-/** Whether `tz` is an IANA time zone this runtime knows. */
-function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * The report of one whole day: the day before the run was due, in `timeZone`.
