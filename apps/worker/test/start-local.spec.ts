@@ -19,9 +19,13 @@ describe('scripts/start-local.cjs (npm start)', () => {
     createInterface({ input: child.stderr! }).on('line', (l) => lines.push(l));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     try {
-      await waitFor(async () => (await t.registered()).length === 2, { what: () => `two workers; output:\n${lines.join('\n')}` });
+      // A worker registers in Redis just before it logs that it started, and its output reaches
+      // us through the script's pipe: wait for both.
+      const startedLine = () => lines.some((l) => l.startsWith('[local-worker-01]') && l.includes('"worker started; waiting for jobs"'));
+      await waitFor(async () => (await t.registered()).length === 2 && startedLine(), {
+        what: () => `two registered workers and worker 01's start line; output:\n${lines.join('\n')}`,
+      });
       expect(await t.registered()).toEqual(['local-worker-01', 'local-worker-02']);
-      expect(lines.some((l) => l.startsWith('[local-worker-01]') && l.includes('"worker started; waiting for jobs"'))).toBe(true);
 
       child.kill('SIGINT');
       expect(await exited).toBe(0);

@@ -14,8 +14,7 @@ export function presentOverview(o: Overview & { readonly flow: readonly QueueFlo
       name: shortText(q.queue, 100),
       href: NAME_PATTERN.test(q.queue) ? links.queue(q.queue) : '',
       latency: o.latency[q.queue] == null ? NONE : formatDuration(o.latency[q.queue]),
-      paused: flows.get(q.queue)?.paused ?? false,
-      rateLimit: flows.has(q.queue) ? rateLimitText(flows.get(q.queue)!) : '',
+      ...flowCells(flows.get(q.queue)),
       cells: JOB_STATES.map((s) => ({ state: s, count: formatCount(q[s]), zero: q[s] === 0, href: NAME_PATTERN.test(q.queue) ? links.queue(q.queue, s) : '' })),
     })),
     totals: JOB_STATES.map((s) => ({ state: s, count: formatCount(totals[s] ?? 0) })),
@@ -26,4 +25,9 @@ export function presentOverview(o: Overview & { readonly flow: readonly QueueFlo
     workersHref: links.workers(),
     chart: presentChart(o.throughput),
   };
+}
+
+/** The paused flag and rate-limit text of one queue's row; a queue with no flow record is neither. */
+function flowCells(flow: QueueFlow | undefined): { paused: boolean; rateLimit: string } {
+  return flow ? { paused: flow.paused, rateLimit: rateLimitText(flow) } : { paused: false, rateLimit: '' };
 }
