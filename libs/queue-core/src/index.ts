@@ -48,7 +48,7 @@ export type {
   SubscribeOptions,
   TypedJobEventBase,
 } from './lib/job-subscription';
-export { JOB_EVENT_NAMES, lastJobEventId, parseJobEvent, readJobEvents } from './lib/job-events';
+export { JOB_EVENT_NAMES, lastJobEventId, parseJobEvents, readJobEvents } from './lib/job-events';
 export type { JobEvent, JobEventName } from './lib/job-events';
 export type { JobStatus, ResultWaitOptions } from './lib/job-handle';
 export { handle } from './lib/handler';

@@ -10,7 +10,7 @@ import {
   QueueInspector,
   UnrecoverableError,
   handle,
-  parseJobEvent,
+  parseJobEvents,
   queueKeys,
   type JobEvent,
 } from '../src';
@@ -74,7 +74,7 @@ describe('job dependencies', () => {
     expect(await s.redis.exists(k().deps('child'))).toBe(0);
     // The child became waiting only after its last parent succeeded.
     const entries = await s.redis.xrange(k().events, '-', '+');
-    const events = entries.map(([id, fields]) => parseJobEvent('test_main', id, fields)).filter((e): e is JobEvent => e !== null && ['a', 'b', 'child'].includes(e.id));
+    const events = entries.flatMap(([id, fields]) => parseJobEvents('test_main', id, fields)).filter((e: JobEvent) => ['a', 'b', 'child'].includes(e.id));
     const order = events.map((e: JobEvent) => `${e.id}:${e.event}`);
     expect(order.indexOf('child:deferred')).toBeLessThan(order.indexOf('a:succeeded'));
     expect(order.indexOf('child:waiting')).toBeGreaterThan(order.indexOf('a:succeeded'));

@@ -41,6 +41,22 @@ describe('job event stream and push-based results', () => {
     expect(events[2].data).toEqual({ percent: 50, message: 'half way' });
   });
 
+  it('one take that starts several jobs appends one active entry, read back as one active event per job', async () => {
+    const cursor = new Map([['test_main', '0-0']]);
+    const jobs = await client.enqueueMany(echo, Array.from({ length: 3 }, (_, n) => ({ payload: { n } })));
+    await suite.startWorker([echoHandler], { concurrency: 4 });
+    await Promise.all(jobs.map((j) => j.result({ timeoutMs: 5_000 })));
+    const events = await readJobEvents(redis, config.prefix, cursor, { blockMs: 0, count: 100 });
+    const active = events.filter((e) => e.event === 'active');
+    expect(active.map((e) => e.id).sort()).toEqual(jobs.map((j) => j.id).sort());
+    expect(active.every((e) => e.name === 'test.echo' && e.queue === 'test_main')).toBe(true);
+    expect(active.map((e) => e.data)).toEqual([{ attempt: 1 }, { attempt: 1 }, { attempt: 1 }]);
+    // the worker's first take started all three: one stream entry holds them
+    expect(new Set(active.map((e) => e.streamId)).size).toBe(1);
+    const entries = await redis.xrange(queueKeys(config.prefix, 'test_main').events, '-', '+');
+    expect(entries.filter(([, f]) => f[1] === 'active')).toHaveLength(1);
+  });
+
   it('the stream is trimmed by length', async () => {
     const small = parseQueueConfig({ redisUrl: config.redisUrl, prefix: config.prefix, eventsMaxLen: 100 });
     const c = await QueueClient.connect(small);

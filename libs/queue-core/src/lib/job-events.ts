@@ -6,11 +6,18 @@ export const JOB_EVENT_NAMES = ['waiting', 'delayed', 'active', 'progress', 'suc
 /** A job event name. */
 export type JobEventName = (typeof JOB_EVENT_NAMES)[number];
 
-/** One entry of a queue's job event stream (`QueueKeys.events`). */
+/**
+ * One job event of a queue's job event stream (`QueueKeys.events`). An entry
+ * holds one event, except the `active` entry of a take, which holds the events
+ * of every job the take started in that queue (see {@link parseJobEvents}).
+ */
 export interface JobEvent {
   /** Queue the job is on. */
   readonly queue: string;
-  /** Stream entry id (`<ms>-<seq>`), increasing; resume reading after it. */
+  /**
+   * Stream entry id (`<ms>-<seq>`), increasing; resume reading after it. The
+   * `active` events of one take share their entry's id.
+   */
   readonly streamId: string;
   readonly event: JobEventName;
   /** Job id ('' for the queue events `paused` and `resumed`). */
@@ -30,28 +37,39 @@ export interface JobEvent {
 
 const EVENT_SET: ReadonlySet<string> = new Set(JOB_EVENT_NAMES);
 
-/** Parses one stream entry's flat field list; `null` for an entry that is not a job event. */
-export function parseJobEvent(queue: string, streamId: string, fields: readonly string[]): JobEvent | null {
+function parseJson(text: string | undefined): unknown {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Parses one stream entry's flat field list into its job events: none for an
+ * entry that is not a job event, one for most entries, and several for an
+ * `active` entry of a take that started several jobs (the first job in the
+ * entry's `id`, `name` and `data` fields, the others in `more`, a JSON array of
+ * `[id, name, attempt]`). Every event of an entry has the entry's `streamId`.
+ */
+export function parseJobEvents(queue: string, streamId: string, fields: readonly string[]): JobEvent[] {
   const f: Record<string, string> = {};
   for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i]] = fields[i + 1];
-  if (!EVENT_SET.has(f['ev']) || f['id'] === undefined) return null;
-  let data: unknown;
-  if (f['data'] !== undefined) {
-    try {
-      data = JSON.parse(f['data']);
-    } catch {
-      data = undefined;
-    }
+  if (!EVENT_SET.has(f['ev']) || f['id'] === undefined) return [];
+  const event = f['ev'] as JobEventName;
+  const at = Number(f['at']) || 0;
+  const data = parseJson(f['data']);
+  const first: JobEvent = { queue, streamId, event, id: f['id'], name: f['name'] ?? '', at, ...(data === undefined ? {} : { data }) };
+  const more = event === 'active' ? parseJson(f['more']) : undefined;
+  if (!Array.isArray(more)) return [first];
+  const events = [first];
+  for (const m of more as unknown[]) {
+    if (!Array.isArray(m) || typeof m[0] !== 'string') continue;
+    const [id, name, attempt] = m as [string, unknown, unknown];
+    events.push({ queue, streamId, event, id, name: typeof name === 'string' ? name : '', at, ...(typeof attempt === 'number' ? { data: { attempt } } : {}) });
   }
-  return {
-    queue,
-    streamId,
-    event: f['ev'] as JobEventName,
-    id: f['id'],
-    name: f['name'] ?? '',
-    at: Number(f['at']) || 0,
-    ...(data === undefined ? {} : { data }),
-  };
+  return events;
 }
 
 type XReadReply = [key: string, entries: [id: string, fields: string[]][]][] | null;
@@ -82,8 +100,7 @@ export async function readJobEvents(
     if (queue === undefined) continue;
     for (const [id, fields] of entries) {
       cursor.set(queue, id);
-      const e = parseJobEvent(queue, id, fields);
-      if (e) events.push(e);
+      for (const e of parseJobEvents(queue, id, fields)) events.push(e);
     }
   }
   return events;

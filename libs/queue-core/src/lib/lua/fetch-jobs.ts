@@ -6,7 +6,8 @@ import { EVENT_FUNCTIONS } from './events';
  * waiting -> active, oldest first (as bee-queue's RPOPLPUSH does, but several
  * per LRANGE + LTRIM + LPUSH) until the batch is full; only
  * when a queue is empty does it look at the next one. Marks each job's run record
- * active and appends an `active` event. When `chain` is set (a worker filling
+ * active and appends the `active` events of the jobs it took from a queue as one
+ * stream entry (see `emitActive`). When `chain` is set (a worker filling
  * its free slots, not one replacing a finished job) and the batch is full while
  * jobs are still waiting, it leaves a wake-up token so another idle worker takes
  * them.
@@ -73,6 +74,7 @@ local function take(a)
       end
     end
     local n = 0
+    local started = {}
     while n < budget do
       -- Move up to (budget - n) ids waiting -> active, oldest first, as
       -- bee-queue's RPOPLPUSH does one at a time; then read their JSON at once.
@@ -96,9 +98,9 @@ local function take(a)
         local data = datas[i]
         if data then
           local run = base .. 'x:run:' .. id
-          local attempt = redis.call('hincrby', run, 'attempts', 1)
+          local attempt = redis.call('hincrby', run, 'attempts', '1')
           redis.call('hset', run, 'state', 'active', 'startedAt', nowText, 'worker', worker)
-          emit(events, maxlen, 'active', id, nameOf(data), nowText, string.format('{"attempt":%d}', attempt))
+          started[#started + 1] = {id, nameOf(data), attempt}
           out[#out + 1] = q
           out[#out + 1] = id
           out[#out + 1] = data
@@ -111,6 +113,7 @@ local function take(a)
         end
       end
     end
+    if #started > 0 then emitActive(events, maxlen, nowText, started) end
     if rateKey and n > 0 and redis.call('incrby', rateKey, n) == n then redis.call('pexpire', rateKey, lms + 1000) end
     if not skip[q] and got < max and n >= budget and redis.call('llen', waiting) > 0 then
       -- held back by the rate limit: jobs wait for the next window
