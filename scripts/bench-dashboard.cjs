@@ -5,11 +5,14 @@
 // 2 MB payloads), starts the built dashboard (apps/dashboard/dist/main.js) as a
 // child process, and measures the time to a full response over loopback of each
 // page and JSON twin: p50/p95 over repeated requests, plus the dashboard's RSS.
+// Then, with the million jobs still there, it times live updates in Chromium:
+// enqueue a job, see it on an open page (scripts/lib/bench-live.cjs).
 // Prints a markdown table, writes bench-output/dashboard.md, and deletes the
 // prefix's keys afterwards (SCAN + UNLINK in chunks; never FLUSHALL).
 //
 // Usage: npm run bench:dashboard   (REDIS_URL, default redis://127.0.0.1:6379;
-//        BENCH_REQUESTS, default 50; build first: npx nx build @jobq/dashboard)
+//        BENCH_REQUESTS, default 50; BENCH_LIVE_CHANGES, default 40 per page, 0 skips
+//        the browser; build first: npm run build; the live part needs /usr/bin/chromium)
 'use strict';
 
 const { spawn } = require('node:child_process');
@@ -19,6 +22,7 @@ const http = require('node:http');
 const path = require('node:path');
 const { Redis } = require('ioredis');
 const { deletePrefix, freePort } = require('./lib/local.cjs');
+const { measureLiveUpdates } = require('./lib/bench-live.cjs');
 
 const ROOT = path.join(__dirname, '..');
 const MAIN = path.join(ROOT, 'apps/dashboard/dist/main.js');
@@ -33,6 +37,9 @@ const COUNTS = { waiting: 400_000 * SCALE, succeeded: 300_000 * SCALE, failed: 3
 const NAMES = ['email.send', 'webhook.deliver'];
 const BATCH = 5_000;
 const TARGET_P95_MS = 50;
+const LIVE_CHANGES = Number(process.env.BENCH_LIVE_CHANGES ?? 40);
+const TARGET_LIVE_MS = 500;
+const SCHEDULES = 20;
 const TARGET_RSS_MB = 150;
 /**
  * Node flags of the second run (BENCH_LEAN_FLAGS overrides): a small young generation, GC and
@@ -53,6 +60,7 @@ const keys = {
   run: (id) => `${base}x:run:${id}`,
   expiry: `${base}x:expiry`,
   tput: (m) => `${base}x:tput:${m}`,
+  tputHour: (h) => `${base}x:tput:h:${h}`,
   queues: `${PREFIX}:x:queues`,
   workers: `${PREFIX}:x:workers`,
   worker: (n) => `${PREFIX}:x:worker:${n}`,
@@ -104,12 +112,20 @@ async function fill(redis) {
       await p.exec();
     }
   }
-  // Per-minute throughput for the chart.
+  // Per-minute throughput for the charts: every minute of the day busy (the history page's worst case).
   const tp = redis.pipeline();
-  for (let m = 0; m < 60; m += 1) {
+  for (let m = 0; m < 1440; m += 1) {
     const minute = Math.floor(now / 60_000) - m;
     tp.hset(keys.tput(minute), 'processed', 10_000, 'failed', 5_000);
     tp.expire(keys.tput(minute), 86_400);
+  }
+  // Hourly history for its 30 days: per name a count, failures, summed ms and duration buckets.
+  const hour = Math.floor(now / 3_600_000);
+  for (let h = 0; h < 720; h += 1) {
+    const fields = ['names', NAMES.length];
+    for (const name of NAMES) fields.push(`c:${name}`, 20_000, `x:${name}`, 500 + h, `s:${name}`, 20_000 * 40, `d5:${name}`, 15_000, `d6:${name}`, 5_000);
+    tp.hset(keys.tputHour(hour - h), ...fields);
+    tp.expire(keys.tputHour(hour - h), 31 * 86_400);
   }
   await tp.exec();
   // Delayed, active, then waiting (LPUSH: the last pushed is the newest).
@@ -213,11 +229,13 @@ async function main() {
   try {
     console.log(`Filling ${PREFIX} on ${REDIS_URL.replace(/:[^:@/]*@/, ':***@')} ...`);
     const filled = await fill(redis);
-    console.log(`  ${filled.total.toLocaleString('en-US')} jobs written in ${filled.seconds.toFixed(1)} s`);
+    await declareSchedules();
+    console.log(`  ${filled.total.toLocaleString('en-US')} jobs and ${SCHEDULES} schedules written in ${filled.seconds.toFixed(1)} s`);
 
-    // run1 as the image starts it (docker/dashboard.Dockerfile), run2 with plain `node` for comparison.
-    const run1 = await runDashboard(LEAN_FLAGS, filled);
-    const run2 = await runDashboard([], filled);
+    // run1 as the image starts it (docker/dashboard.Dockerfile), run2 with plain `node` for
+    // comparison. run2 goes first: run1's live part enqueues jobs onto waiting page 1.
+    const run2 = await runDashboard([], filled, false);
+    const run1 = await runDashboard(LEAN_FLAGS, filled, LIVE_CHANGES > 0);
     const rows = run1.rows;
     const { startRss, endRss, heap } = run1;
     const worst2 = Math.max(...run2.rows.map((r) => r.p95));
@@ -239,6 +257,7 @@ async function main() {
       `Same run with plain \`node apps/dashboard/dist/main.js\` (default V8 heap settings): RSS ${run2.startRss.rssMb.toFixed(1)} MB after start, ${run2.endRss.rssMb.toFixed(1)} MB after the run (peak ${run2.endRss.peakMb.toFixed(1)} MB, target ${ok(run2.endRss.peakMb, TARGET_RSS_MB)}); slowest page p95 ${worst2.toFixed(1)} ms.`,
       `Fill: ${filled.seconds.toFixed(1)} s.`,
       '',
+      ...liveLines(run1.live),
     ];
     const md = lines.join('\n');
     fs.mkdirSync(path.join(ROOT, 'bench-output'), { recursive: true });
@@ -264,8 +283,43 @@ async function stopChild() {
   child = null;
 }
 
-/** Starts the built dashboard with `nodeFlags`, measures every page, stops it. */
-async function runDashboard(nodeFlags, filled) {
+/** Schedules for the schedules page: `SCHEDULES` interval schedules of `email.send`, through queue-core. */
+async function declareSchedules() {
+  const { QueueClient, parseQueueConfig } = require('../libs/queue-core/dist/index.js');
+  const { defineSchedule, sendEmail } = require('../libs/job-defs/dist/index.js');
+  const client = await QueueClient.connect(parseQueueConfig({ redisUrl: REDIS_URL, prefix: PREFIX }));
+  try {
+    for (let i = 0; i < SCHEDULES; i += 1) {
+      await client.schedules.upsert(
+        defineSchedule(sendEmail, {
+          name: `digest-${String(i).padStart(2, '0')}`,
+          every: 3_600_000 + i * 60_000,
+          payload: { to: `team${i}@example.com`, subject: `Digest ${i}`, text: 'The hourly digest.' },
+          description: `Hourly digest number ${i}`,
+        }),
+      );
+    }
+  } finally {
+    await client.close();
+  }
+}
+
+/** The live-update section of the report (none when the browser part was skipped). */
+function liveLines(live) {
+  if (!live) return [`Live updates: not measured (BENCH_LIVE_CHANGES=0).`, ''];
+  const ok = live.every((r) => r.max <= TARGET_LIVE_MS) ? '✓' : '✗ over target';
+  return [
+    `Live updates with the million jobs stored, in Chromium (playwright-core, /usr/bin/chromium): ${LIVE_CHANGES} jobs enqueued per page through queue-core at random 300-700 ms gaps; time from just before the enqueue call to the change being in the open page's DOM (a MutationObserver's timestamp). Target: every change within ${TARGET_LIVE_MS} ms: ${ok}`,
+    '',
+    '| Open page | Path | changes | p50 (ms) | p95 (ms) | max (ms) |',
+    '| --- | --- | ---: | ---: | ---: | ---: |',
+    ...live.map((r) => `| ${r.label} | \`${r.path}\` | ${r.n} | ${r.p50.toFixed(0)} | ${r.p95.toFixed(0)} | ${r.max.toFixed(0)} |`),
+    '',
+  ];
+}
+
+/** Starts the built dashboard with `nodeFlags`, measures every page (and, with `live`, live updates), stops it. */
+async function runDashboard(nodeFlags, filled, live) {
   {
     const port = await freePort();
     console.log(`Dashboard: node ${[...nodeFlags, path.relative(ROOT, MAIN)].join(' ')}`);
@@ -311,6 +365,14 @@ async function runDashboard(nodeFlags, filled) {
       ['Workers', '/workers'],
       ['Workers (JSON)', '/api/workers'],
       ['Metrics', '/metrics'],
+      ['Canceled, page 1', `${q}?state=canceled`],
+      ['Deferred, page 1', `${q}?state=deferred`],
+      ['History, 24 hours by minute', `${q}/history`],
+      ['History, 30 days by hour', `${q}/history?range=month`],
+      ['History, 30 days by hour (JSON)', `/api${q}/history?range=month`],
+      [`Schedules (${SCHEDULES})`, '/schedules'],
+      ['Schedules (JSON)', '/api/schedules'],
+      ['Enqueue forms', '/enqueue'],
     ];
     const rows = [];
     for (const [label, p] of pages) {
@@ -321,8 +383,11 @@ async function runDashboard(nodeFlags, filled) {
     }
     const endRss = rssOf(child.pid);
     const heap = await heapOf(origin);
+    const liveRows = live
+      ? await measureLiveUpdates({ origin, redisUrl: REDIS_URL, prefix: PREFIX, queue: QUEUE, changes: LIVE_CHANGES, waitingBefore: COUNTS.waiting, log: console.log })
+      : null;
     await stopChild();
-    return { rows, startRss, endRss, heap };
+    return { rows, startRss, endRss, heap, live: liveRows };
   }
 }
 

@@ -103,7 +103,9 @@ describe('worker-side operator tools in a browser', () => {
     await page.screenshot({ path: path.join(SHOTS, 'ops-history-day.png'), fullPage: true });
     await page.getByRole('link', { name: '30 days by hour' }).click();
     await page.locator('h1', { hasText: 'last 30 days, per hour' }).waitFor();
-    expect(await page.locator('#history-chart rect.bar-ok').count()).toBe(720);
+    // a bar per hour with jobs: the two ran in one hour, or across an hour's end
+    expect(await page.locator('#history-chart rect.bar-ok').count()).toBeGreaterThanOrEqual(1);
+    expect(await page.locator('#history-chart rect.bar-ok').count()).toBeLessThanOrEqual(2);
     expect(await page.locator('#history-names tbody tr', { hasText: 'ops.work' }).locator('td').nth(1).textContent()).toBe('2');
   });
 });

@@ -1,7 +1,7 @@
 import type { ThroughputPoint } from '@jobq/queue-core';
 import { formatCount } from './format';
 
-/** The server-rendered SVG throughput chart: bars per minute, failures on top. */
+/** The server-rendered SVG throughput chart: bars per minute (or hour), failures on top; an empty minute has no bar. */
 export interface ChartView {
   readonly width: number;
   readonly height: number;
@@ -43,22 +43,26 @@ export function presentChart(points: readonly ThroughputPoint[], scale: ChartSca
   const slot = (W - LEFT - RIGHT) / Math.max(1, points.length);
   const barW = Math.max(1, slot - 2);
   const y = (v: number) => (v / max) * plotH;
-  const bars = points.map((p, i) => {
+  // A point with nothing processed has no bar (zero height: nothing to see or hover).
+  const bars = points.flatMap((p, i) => {
+    if (p.processed <= 0) return [];
     const ok = Math.max(0, p.processed - p.failed);
     const okH = y(ok);
     const failH = y(Math.min(p.failed, p.processed));
     const x = LEFT + i * slot + 1;
     const iso = new Date(p.minuteStart).toISOString();
     const time = scale.step === 'hour' || points.length > 60 ? `${iso.slice(0, 10)} ${iso.slice(11, 16)}` : iso.slice(11, 16);
-    return {
-      x: round(x),
-      width: round(barW),
-      okY: round(H - BOTTOM - okH),
-      okHeight: round(okH),
-      failY: round(H - BOTTOM - okH - failH),
-      failHeight: round(failH),
-      title: `${time} UTC: ${formatCount(p.processed)} processed, ${formatCount(p.failed)} failed`,
-    };
+    return [
+      {
+        x: round(x),
+        width: round(barW),
+        okY: round(H - BOTTOM - okH),
+        okHeight: round(okH),
+        failY: round(H - BOTTOM - okH - failH),
+        failHeight: round(failH),
+        title: `${time} UTC: ${formatCount(p.processed)} processed, ${formatCount(p.failed)} failed`,
+      },
+    ];
   });
   const n = points.length;
   return {

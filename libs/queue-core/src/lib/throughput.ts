@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
-import { hourOf, minuteOf, queueKeys } from './keys';
+import { hourOf, minuteOf, queueKeys, type QueueKeys } from './keys';
+import { QueueScripts } from './lua';
 
 /** Processed and failed job counts of one minute. */
 export interface ThroughputPoint {
@@ -56,9 +57,27 @@ export function estimateQuantile(buckets: readonly number[], q: number): number 
   return DURATION_BUCKETS_MS[DURATION_BUCKETS_MS.length - 1];
 }
 
+/** Buckets read per script call (each call holds Redis for about as many commands). */
+const MINUTES_PER_CALL = 240;
+const HOURS_PER_CALL = 48;
+
+/**
+ * Calls `read(first, count)` for consecutive slices of `total` buckets starting at
+ * `start`, all in flight at once, and hands each reply to `use` as it arrives
+ * (with the slice's offset), so no more than one slice's reply is held at a time.
+ */
+async function readSlices<T>(start: number, total: number, perCall: number, read: (first: number, count: number) => Promise<T>, use: (offset: number, reply: T) => void): Promise<void> {
+  const calls: Promise<void>[] = [];
+  for (let offset = 0; offset < total; offset += perCall) {
+    const count = Math.min(perCall, total - offset);
+    calls.push(read(start + offset, count).then((reply) => use(offset, reply)));
+  }
+  await Promise.all(calls);
+}
+
 /**
  * Reads the per-minute counters of a queue for the last `minutes` minutes (oldest
- * first, the current minute last), in one round trip.
+ * first, the current minute last): one script call per 240 minutes.
  */
 export async function readThroughput(
   redis: Redis,
@@ -68,16 +87,21 @@ export async function readThroughput(
   now = Date.now(),
 ): Promise<ThroughputPoint[]> {
   const keys = queueKeys(prefix, queue);
-  const last = minuteOf(now);
-  const buckets = Array.from({ length: minutes }, (_, i) => last - minutes + 1 + i);
-  const pipeline = redis.pipeline();
-  for (const m of buckets) pipeline.hmget(keys.throughput(m), 'processed', 'failed');
-  const replies = (await pipeline.exec()) ?? [];
-  return buckets.map((m, i) => {
-    const [err, values] = replies[i] ?? [null, [null, null]];
-    const [processed, failed] = err ? [null, null] : (values as (string | null)[]);
-    return { minuteStart: m * 60_000, processed: Number(processed ?? 0), failed: Number(failed ?? 0) };
-  });
+  const scripts = new QueueScripts(redis);
+  const first = minuteOf(now) - minutes + 1;
+  const points: ThroughputPoint[] = new Array<ThroughputPoint>(minutes);
+  await readSlices(
+    first,
+    minutes,
+    MINUTES_PER_CALL,
+    (from, count) => scripts.readThroughput([keys.jobs], [keys.base, 'm', from, count]),
+    (offset, values) => {
+      for (let i = 0; 2 * i < values.length; i += 1) {
+        points[offset + i] = { minuteStart: (first + offset + i) * 60_000, processed: count(values[2 * i]), failed: count(values[2 * i + 1]) };
+      }
+    },
+  );
+  return points;
 }
 
 /** The two history views: 24 h by minute, 30 days by hour. */
@@ -140,53 +164,78 @@ export async function readNameHistory(redis: Redis, prefix: string, queue: strin
   return (await readHourly(redis, queueKeys(prefix, queue), hours, now)).names;
 }
 
+/** Per-name sums over hourly buckets. */
+interface NameSums {
+  processed: number;
+  failed: number;
+  sum: number;
+  buckets: number[];
+}
+
+/**
+ * Adds one hourly bucket (its HGETALL field/value list) to `perName` and returns
+ * the hour's totals, which are the sums over its names (see HOURLY_FUNCTION).
+ * Fields: `c:<name>` count, `x:<name>` failed, `s:<name>` summed ms,
+ * `d<bucket>:<name>` jobs per duration bucket; others (`names`, and the `p`/`f`
+ * totals of earlier releases) are skipped.
+ */
+function addHour(flat: readonly string[], perName: Map<string, NameSums>): { processed: number; failed: number } {
+  let processed = 0;
+  let failed = 0;
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    const field = flat[i];
+    const colon = field.indexOf(':');
+    if (colon < 1) continue;
+    const kind = field.slice(0, colon);
+    let bucket = -1;
+    if (kind.length > 1) {
+      if (kind[0] !== 'd' || !/^d\d{1,2}$/.test(kind)) continue;
+      bucket = Number(kind.slice(1));
+    } else if (kind !== 'c' && kind !== 'x' && kind !== 's') {
+      continue;
+    }
+    const name = field.slice(colon + 1);
+    let entry = perName.get(name);
+    if (!entry) {
+      entry = { processed: 0, failed: 0, sum: 0, buckets: new Array<number>(DURATION_BUCKETS_MS.length + 1).fill(0) };
+      perName.set(name, entry);
+    }
+    const n = count(flat[i + 1]);
+    if (kind === 'c') {
+      entry.processed += n;
+      processed += n;
+    } else if (kind === 'x') {
+      entry.failed += n;
+      failed += n;
+    } else if (kind === 's') {
+      entry.sum += n;
+    } else if (bucket < entry.buckets.length) {
+      entry.buckets[bucket] += n;
+    }
+  }
+  return { processed, failed };
+}
+
 /** Reads `hours` hourly buckets (oldest first): their totals and the per-name figures summed over them. */
 async function readHourly(
   redis: Redis,
-  keys: ReturnType<typeof queueKeys>,
+  keys: QueueKeys,
   hours: number,
   now: number,
 ): Promise<{ points: { start: number; processed: number; failed: number }[]; names: NameHistory[] }> {
-  const points: { start: number; processed: number; failed: number }[] = [];
-  const last = hourOf(now);
-  const perName = new Map<string, { processed: number; failed: number; sum: number; buckets: number[] }>();
-  const CHUNK = 48;
-  for (let from = 0; from < hours; from += CHUNK) {
-    const slice = Array.from({ length: Math.min(CHUNK, hours - from) }, (_, i) => last - hours + 1 + from + i);
-    const pipeline = redis.pipeline();
-    for (const h of slice) pipeline.hgetall(keys.throughputHour(h));
-    const replies = (await pipeline.exec()) ?? [];
-    slice.forEach((h, i) => {
-      const [err, value] = replies[i] ?? [null, {}];
-      const hash = err ? {} : ((value ?? {}) as Record<string, string>);
-      // The hour's totals are the sums over its names (see HOURLY_FUNCTION).
-      const point = { start: h * 3_600_000, processed: 0, failed: 0 };
-      points.push(point);
-      for (const [field, raw] of Object.entries(hash)) {
-        const m = /^(c|x|s|d(\d{1,2})):(.*)$/s.exec(field);
-        if (!m) continue;
-        const name = m[3];
-        let entry = perName.get(name);
-        if (!entry) {
-          entry = { processed: 0, failed: 0, sum: 0, buckets: new Array<number>(DURATION_BUCKETS_MS.length + 1).fill(0) };
-          perName.set(name, entry);
-        }
-        const n = count(raw);
-        if (m[1] === 'c') {
-          entry.processed += n;
-          point.processed += n;
-        } else if (m[1] === 'x') {
-          entry.failed += n;
-          point.failed += n;
-        } else if (m[1] === 's') {
-          entry.sum += n;
-        } else {
-          const b = Number(m[2]);
-          if (b < entry.buckets.length) entry.buckets[b] += n;
-        }
-      }
-    });
-  }
+  const first = hourOf(now) - hours + 1;
+  const points = new Array<{ start: number; processed: number; failed: number }>(hours);
+  const perName = new Map<string, NameSums>();
+  const scripts = new QueueScripts(redis);
+  await readSlices(
+    first,
+    hours,
+    HOURS_PER_CALL,
+    (from, n) => scripts.readThroughput([keys.jobs], [keys.base, 'h', from, n]),
+    (offset, hashes) => {
+      for (let i = 0; i < hashes.length; i += 1) points[offset + i] = { start: (first + offset + i) * 3_600_000, ...addHour(hashes[i] ?? [], perName) };
+    },
+  );
   const names: NameHistory[] = [...perName]
     .map(([name, e]) => ({
       name,
@@ -209,7 +258,7 @@ function timed(buckets: readonly number[]): number {
 }
 
 /** A stored counter, 0 when missing or malformed. */
-function count(raw: string | undefined): number {
+function count(raw: string | null | undefined): number {
   const n = Number(raw);
   return Number.isFinite(n) && n > 0 ? n : 0;
 }

@@ -6,6 +6,7 @@ import { FETCH_JOBS } from './fetch-jobs';
 import { FINISH_JOBS } from './finish-job';
 import { READ_JOB } from './read-job';
 import { READ_PARENTS } from './read-parents';
+import { READ_THROUGHPUT } from './read-throughput';
 import { REPORT_PROGRESS } from './report-progress';
 import { REQUEUE_JOBS } from './requeue-jobs';
 import { SCHEDULE_ADVANCE, SCHEDULE_PAUSE, SCHEDULE_REMOVE, SCHEDULE_RESUME, SCHEDULE_TRIGGER, SCHEDULE_UPSERT } from './schedules';
@@ -23,6 +24,7 @@ const SCRIPTS = {
   jobqSweepExpired: SWEEP_EXPIRED,
   jobqCancelJob: CANCEL_JOB,
   jobqReadParents: READ_PARENTS,
+  jobqReadThroughput: READ_THROUGHPUT,
   jobqScheduleUpsert: SCHEDULE_UPSERT,
   jobqScheduleAdvance: SCHEDULE_ADVANCE,
   jobqSchedulePause: SCHEDULE_PAUSE,
@@ -109,6 +111,11 @@ export class QueueScripts {
   /** See `READ_PARENTS`. */
   readParents(keys: readonly string[], args: readonly Arg[]): Promise<[number, string, number, string | null][]> {
     return this.call('jobqReadParents', keys, args);
+  }
+
+  /** See `READ_THROUGHPUT`: per-minute counters (`m`, flat processed/failed pairs) or hourly history hashes (`h`, one field/value list per hour). */
+  readThroughput<T extends 'm' | 'h'>(keys: readonly string[], args: readonly [base: string, kind: T, first: number, count: number]): Promise<T extends 'm' ? (string | null)[] : string[][]> {
+    return this.call('jobqReadThroughput', keys, args);
   }
 
   /** One of the schedule scripts (`SCHEDULE_UPSERT`, ...); KEYS and ARGV as documented in `schedules.ts`. */
