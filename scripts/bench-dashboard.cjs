@@ -21,7 +21,7 @@ const fs = require('node:fs');
 const http = require('node:http');
 const path = require('node:path');
 const { Redis } = require('ioredis');
-const { deletePrefix, freePort } = require('./lib/local.cjs');
+const { deletePrefix, freePort, requireBuilt } = require('./lib/local.cjs');
 const { measureLiveUpdates } = require('./lib/bench-live.cjs');
 
 const ROOT = path.join(__dirname, '..');
@@ -285,8 +285,8 @@ async function stopChild() {
 
 /** Schedules for the schedules page: `SCHEDULES` interval schedules of `email.send`, through queue-core. */
 async function declareSchedules() {
-  const { QueueClient, parseQueueConfig } = require('../libs/queue-core/dist/index.js');
-  const { defineSchedule, sendEmail } = require('../libs/job-defs/dist/index.js');
+  const { QueueClient, parseQueueConfig } = requireBuilt('../../libs/queue-core/dist/index.js');
+  const { defineSchedule, sendEmail } = requireBuilt('../../libs/job-defs/dist/index.js');
   const client = await QueueClient.connect(parseQueueConfig({ redisUrl: REDIS_URL, prefix: PREFIX }));
   try {
     for (let i = 0; i < SCHEDULES; i += 1) {

@@ -9,14 +9,7 @@
 
 const { performance } = require('node:perf_hooks');
 
-function requireBuilt(path) {
-  try {
-    return require(path);
-  } catch (err) {
-    if (err.code !== 'MODULE_NOT_FOUND') throw err;
-    throw new Error(`${path} is missing: build the libs first (npm run build)`);
-  }
-}
+const { requireBuilt } = require('./local.cjs');
 
 /** Wall-clock ms with sub-ms resolution (the page uses the same expression). */
 const now = () => performance.timeOrigin + performance.now();
@@ -94,7 +87,7 @@ async function measureLiveUpdates(o) {
       for (let i = 0; i < o.changes; i += 1) {
         await new Promise((r) => setTimeout(r, 300 + Math.floor(Math.random() * 400)));
         const expected = (waiting + 1).toLocaleString('en-US');
-        // The job id is known only after the enqueue: watch for any new row, then check the id.
+        // The job's id is chosen here, so the page can watch for its row before the enqueue.
         const id = `live-${view.path === '/' ? 'o' : 'w'}-${i}-${Math.random().toString(36).slice(2, 8)}`;
         const wait = await seenAt(page, view.check, { jobHref: `/queues/${o.queue}/jobs/${id}`, countHref: waitingHref, count: expected }, timeoutMs);
         const t0 = now();

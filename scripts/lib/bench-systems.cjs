@@ -8,14 +8,7 @@
 const { performance } = require('node:perf_hooks');
 const BeeQueue = require('bee-queue');
 const bullmq = require('bullmq');
-function requireBuilt(path) {
-  try {
-    return require(path);
-  } catch (err) {
-    if (err.code !== 'MODULE_NOT_FOUND') throw err;
-    throw new Error(`${path} is missing: build the libs first (npm run build)`);
-  }
-}
+const { requireBuilt } = require('./local.cjs');
 const { defineJob, z } = requireBuilt('../../libs/job-defs/dist/index.js');
 const { QueueClient, Worker, handle, parseQueueConfig } = requireBuilt('../../libs/queue-core/dist/index.js');
 

@@ -25,4 +25,14 @@ async function deletePrefix(redis, prefix) {
   return deleted;
 }
 
-module.exports = { freePort, deletePrefix };
+/** `require(path)` of a built lib (resolved from scripts/lib/), saying to build first when it is missing. */
+function requireBuilt(path) {
+  try {
+    return require(path);
+  } catch (err) {
+    if (err.code !== 'MODULE_NOT_FOUND') throw err;
+    throw new Error(`${path} is missing: build the libs first (npm run build)`);
+  }
+}
+
+module.exports = { freePort, deletePrefix, requireBuilt };
