@@ -4,7 +4,7 @@ import { EVENT_FUNCTIONS } from './events';
  * `take(a)`: takes up to ARGV[a+1] jobs for one worker, queues in priority
  * order. For each queue it first raises due delayed jobs, then moves ids
  * waiting -> active, oldest first (as bee-queue's RPOPLPUSH does, but several
- * per LRANGE + LTRIM + LPUSH) until the batch is full; only
+ * per RPOP with a count + LPUSH) until the batch is full; only
  * when a queue is empty does it look at the next one. Marks each job's run record
  * active and appends the `active` events of the jobs it took from a queue as one
  * stream entry (see `emitActive`). When `chain` is set (a worker filling
@@ -83,14 +83,9 @@ local function take(a)
         local id = redis.call('rpoplpush', waiting, active)
         ids = id and {id} or {}
       else
-        -- (LMPOP would save a command, but needs Redis 7; this runs on 6.2 too)
-        local tail = redis.call('lrange', waiting, n - budget, -1)
-        ids = {}
-        for i = #tail, 1, -1 do ids[#ids + 1] = tail[i] end
-        if #ids > 0 then
-          redis.call('ltrim', waiting, 0, -#ids - 1)
-          redis.call('lpush', active, unpack(ids))
-        end
+        -- RPOP with a count (Redis 6.2+) pops the oldest ids first
+        ids = redis.call('rpop', waiting, budget - n) or {}
+        if #ids > 0 then redis.call('lpush', active, unpack(ids)) end
       end
       if #ids == 0 then break end
       local datas = redis.call('hmget', jobs, unpack(ids))
