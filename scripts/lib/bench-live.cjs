@@ -9,6 +9,7 @@
 
 const { performance } = require('node:perf_hooks');
 
+const { percentile, rng } = require('./bench-stats.cjs');
 const { requireBuilt } = require('./local.cjs');
 
 /** Wall-clock ms with sub-ms resolution (the page uses the same expression). */
@@ -41,10 +42,6 @@ async function seenAt(page, check, arg, timeoutMs) {
     const handle = await page.waitForFunction(() => window.__liveSeenAt, undefined, { timeout: timeoutMs, polling: 50 });
     return handle.jsonValue();
   };
-}
-
-function percentile(sorted, p) {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
 /**
@@ -84,11 +81,12 @@ async function measureLiveUpdates(o) {
       await page.waitForFunction(() => document.body.dataset.events !== undefined, undefined, { timeout: timeoutMs });
       await new Promise((r) => setTimeout(r, 500));
       const times = [];
+      const random = rng(1); // the same gaps for every page and every run
       for (let i = 0; i < o.changes; i += 1) {
-        await new Promise((r) => setTimeout(r, 300 + Math.floor(Math.random() * 400)));
+        await new Promise((r) => setTimeout(r, 300 + Math.floor(random() * 400)));
         const expected = (waiting + 1).toLocaleString('en-US');
         // The job's id is chosen here, so the page can watch for its row before the enqueue.
-        const id = `live-${view.path === '/' ? 'o' : 'w'}-${i}-${Math.random().toString(36).slice(2, 8)}`;
+        const id = `live-${rows.length}-${i}`;
         const wait = await seenAt(page, view.check, { jobHref: `/queues/${o.queue}/jobs/${id}`, countHref: waitingHref, count: expected }, timeoutMs);
         const t0 = now();
         await client.enqueue(sendEmail, { to: 'live@example.com', subject: `live ${i}`, text: 'live update benchmark' }, { jobId: id });
@@ -97,8 +95,7 @@ async function measureLiveUpdates(o) {
         times.push(seen - t0);
       }
       await page.close();
-      times.sort((a, b) => a - b);
-      const row = { label: view.label, path: view.path, n: times.length, p50: percentile(times, 50), p95: percentile(times, 95), max: times[times.length - 1] };
+      const row = { label: view.label, path: view.path, n: times.length, p50: percentile(times, 50), p95: percentile(times, 95), max: Math.max(...times) };
       o.log?.(`  live: ${view.label.padEnd(50)} p50 ${row.p50.toFixed(0)} ms  p95 ${row.p95.toFixed(0)} ms  max ${row.max.toFixed(0)} ms`);
       rows.push(row);
     }

@@ -58,19 +58,27 @@ export function estimateQuantile(buckets: readonly number[], q: number): number 
 }
 
 /** Buckets read per script call (each call holds Redis for about as many commands). */
-const MINUTES_PER_CALL = 240;
-const HOURS_PER_CALL = 48;
+const BUCKETS_PER_CALL = { m: 240, h: 48 } as const;
 
 /**
- * Calls `read(first, count)` for consecutive slices of `total` buckets starting at
- * `start`, all in flight at once, and hands each reply to `use` as it arrives
- * (with the slice's offset), so no more than one slice's reply is held at a time.
+ * Reads `total` consecutive buckets of one kind (`m`: per-minute counters, `h`:
+ * hourly history, see `READ_THROUGHPUT`) from bucket `first` on, one script call
+ * per slice, all in flight at once, and hands each slice's reply to `use` as it
+ * arrives (with the slice's offset), so no more than one slice's reply is held.
  */
-async function readSlices<T>(start: number, total: number, perCall: number, read: (first: number, count: number) => Promise<T>, use: (offset: number, reply: T) => void): Promise<void> {
+async function readBuckets<K extends 'm' | 'h'>(
+  redis: Redis,
+  keys: QueueKeys,
+  kind: K,
+  first: number,
+  total: number,
+  use: (offset: number, reply: K extends 'm' ? (string | null)[] : string[][]) => void,
+): Promise<void> {
+  const scripts = new QueueScripts(redis);
   const calls: Promise<void>[] = [];
-  for (let offset = 0; offset < total; offset += perCall) {
-    const count = Math.min(perCall, total - offset);
-    calls.push(read(start + offset, count).then((reply) => use(offset, reply)));
+  for (let offset = 0; offset < total; offset += BUCKETS_PER_CALL[kind]) {
+    const count = Math.min(BUCKETS_PER_CALL[kind], total - offset);
+    calls.push(scripts.readThroughput([keys.jobs], [keys.base, kind, first + offset, count]).then((reply) => use(offset, reply)));
   }
   await Promise.all(calls);
 }
@@ -86,21 +94,13 @@ export async function readThroughput(
   minutes = 60,
   now = Date.now(),
 ): Promise<ThroughputPoint[]> {
-  const keys = queueKeys(prefix, queue);
-  const scripts = new QueueScripts(redis);
   const first = minuteOf(now) - minutes + 1;
   const points: ThroughputPoint[] = new Array<ThroughputPoint>(minutes);
-  await readSlices(
-    first,
-    minutes,
-    MINUTES_PER_CALL,
-    (from, count) => scripts.readThroughput([keys.jobs], [keys.base, 'm', from, count]),
-    (offset, values) => {
-      for (let i = 0; 2 * i < values.length; i += 1) {
-        points[offset + i] = { minuteStart: (first + offset + i) * 60_000, processed: count(values[2 * i]), failed: count(values[2 * i + 1]) };
-      }
-    },
-  );
+  await readBuckets(redis, queueKeys(prefix, queue), 'm', first, minutes, (offset, values) => {
+    for (let i = 0; 2 * i < values.length; i += 1) {
+      points[offset + i] = { minuteStart: (first + offset + i) * 60_000, processed: count(values[2 * i]), failed: count(values[2 * i + 1]) };
+    }
+  });
   return points;
 }
 
@@ -226,16 +226,9 @@ async function readHourly(
   const first = hourOf(now) - hours + 1;
   const points = new Array<{ start: number; processed: number; failed: number }>(hours);
   const perName = new Map<string, NameSums>();
-  const scripts = new QueueScripts(redis);
-  await readSlices(
-    first,
-    hours,
-    HOURS_PER_CALL,
-    (from, n) => scripts.readThroughput([keys.jobs], [keys.base, 'h', from, n]),
-    (offset, hashes) => {
-      for (let i = 0; i < hashes.length; i += 1) points[offset + i] = { start: (first + offset + i) * 3_600_000, ...addHour(hashes[i] ?? [], perName) };
-    },
-  );
+  await readBuckets(redis, keys, 'h', first, hours, (offset, hashes) => {
+    for (let i = 0; i < hashes.length; i += 1) points[offset + i] = { start: (first + offset + i) * 3_600_000, ...addHour(hashes[i] ?? [], perName) };
+  });
   const names: NameHistory[] = [...perName]
     .map(([name, e]) => ({
       name,

@@ -30,10 +30,7 @@ end
 local function emitActive(stream, maxlen, at, started)
   local first = started[1]
   local data = string.format('{"attempt":%d}', first[3])
-  if #started == 1 then
-    redis.call('xadd', stream, 'MAXLEN', '~', maxlen, '*', 'ev', 'active', 'id', first[1], 'name', first[2], 'at', at, 'data', data)
-    return
-  end
+  if #started == 1 then return emit(stream, maxlen, 'active', first[1], first[2], at, data) end
   local more = {}
   for i = 2, #started do more[i - 1] = started[i] end
   redis.call('xadd', stream, 'MAXLEN', '~', maxlen, '*', 'ev', 'active', 'id', first[1], 'name', first[2], 'at', at, 'data', data, 'more', cjson.encode(more))
